@@ -23,6 +23,8 @@ create table orders (
     deliveries          jsonb       not null,
     -- upstream's own updated_at of the snapshot we hold, to recognise stale observations
     upstream_updated_at numeric(20, 6),
+    -- why a local state was entered (rejection reason, uncertain outcome): for operators, never secret
+    state_reason        text,
     created_at          timestamptz not null,
     updated_at          timestamptz not null
 );
@@ -33,6 +35,7 @@ create unique index orders_partner_client_reference on orders (partner_id, clien
 create index orders_created on orders (created_at desc, id desc);
 create index orders_partner_created on orders (partner_id, created_at desc, id desc);
 create index orders_state on orders (state);
+create unique index orders_upstream_order_id on orders (upstream_order_id) where upstream_order_id is not null;
 
 -- Every state an order entered, numbered 1..n without gap.
 create table order_transitions (
@@ -53,7 +56,7 @@ create table idempotency_keys (
     request_hash  text        not null,
     order_id      uuid,
     status        integer,
-    response      jsonb,
+    response      text,
     created_at    timestamptz not null,
     primary key (scope, key)
 );

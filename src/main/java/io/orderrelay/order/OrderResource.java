@@ -1,0 +1,161 @@
+package io.orderrelay.order;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.orderrelay.problem.Problem;
+import io.orderrelay.problem.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/v1/orders")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "orders")
+public class OrderResource {
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final int MAX_LIMIT = 500;
+
+    private final OrderPlacement placement;
+    private final OrderResolution resolution;
+    private final OrderQueries queries;
+    private final OrderViews views;
+
+    public OrderResource(OrderPlacement placement, OrderResolution resolution, OrderQueries queries, OrderViews views) {
+        this.placement = placement;
+        this.resolution = resolution;
+        this.queries = queries;
+        this.views = views;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Place an order", description = "Validated upstream first; 201 with the order, 422 when "
+            + "upstream refuses it (Rejected), 502/504 when the outcome is unknown (SubmissionUncertain).")
+    public Response create(@NotNull(message = "a JSON body is required") @Valid CreateOrderRequest body,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
+        checkIdempotencyKey(idempotencyKey);
+        PlacementAnswer answer = placement.place(body, "orders", idempotencyKey);
+        Response.ResponseBuilder response = Response.status(answer.status())
+                .type(answer.isProblem() ? Problem.MEDIA_TYPE : MediaType.APPLICATION_JSON)
+                .entity(answer.body());
+        if (answer.replayed()) {
+            response.header("Idempotent-Replayed", "true");
+        }
+        if (answer.status() == 201) {
+            response.location(URI.create("/v1/orders/" + answer.orderId()));
+        }
+        return response.build();
+    }
+
+    @POST
+    @Path("/validations")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Dry run: upstream's verdict on an order body; nothing is stored")
+    public ValidationAnswer validate(@NotNull(message = "a JSON body is required") @Valid CreateOrderRequest body) {
+        List<Problem.UpstreamProblem> problems = placement.validate(body);
+        return new ValidationAnswer(problems.isEmpty(), problems);
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One order, without redemption secrets")
+    public OrderView get(@PathParam("id") String id) {
+        return views.view(order(id));
+    }
+
+    @GET
+    @Path("/{id}/transitions")
+    @Operation(summary = "Every state the order entered, in sequence order")
+    public Map<String, List<TransitionView>> transitions(@PathParam("id") String id) {
+        Order order = order(id);
+        return Map.of("items", queries.transitions(order.id, 0));
+    }
+
+    @GET
+    @Operation(summary = "Orders, newest first, filtered, with keyset pagination")
+    public OrderQueries.Page list(@QueryParam("partner_id") String partnerId, @QueryParam("state") String state,
+            @QueryParam("client_reference") String clientReference, @QueryParam("created_from") String createdFrom,
+            @QueryParam("created_to") String createdTo, @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor) {
+        OrderQueries.Filter filter = new OrderQueries.Filter(partnerId, state, clientReference,
+                time("created_from", createdFrom), time("created_to", createdTo));
+        return queries.list(filter, limit(limit), cursor);
+    }
+
+    @POST
+    @Path("/{id}/resolve")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Operators: settle a SubmissionUncertain order")
+    public OrderView resolve(@PathParam("id") String id,
+            @NotNull(message = "a JSON body is required") @Valid ResolveRequest body) {
+        return views.view(resolution.resolve(uuid(id), body));
+    }
+
+    public record ValidationAnswer(boolean valid, List<Problem.UpstreamProblem> problems) {
+    }
+
+    private Order order(String id) {
+        UUID uuid = uuid(id);
+        return queries.find(uuid).orElseThrow(() -> ProblemException.notFound("Order " + uuid));
+    }
+
+    static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("id", "must be an order id (UUID)");
+        }
+    }
+
+    private static int limit(String value) {
+        if (value == null) {
+            return 50;
+        }
+        try {
+            int limit = Integer.parseInt(value);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ProblemException.badRequest("limit", "must be a whole number from 1 to " + MAX_LIMIT);
+    }
+
+    private static Instant time(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ProblemException.badRequest(field, "must be an RFC 3339 time such as 2026-11-25T10:00:00Z");
+        }
+    }
+
+    private static void checkIdempotencyKey(String key) {
+        if (key != null && (key.isBlank() || key.length() > 255 || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e))) {
+            throw ProblemException.badRequest(IDEMPOTENCY_KEY, "must be 1 to 255 visible ASCII characters");
+        }
+    }
+
+}

@@ -1,0 +1,41 @@
+package io.orderrelay.order;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The single state machine of an order. States are strings: upstream's set is open, and an unknown
+ * state is stored and passed on as received, never treated as terminal.
+ */
+public final class OrderState {
+
+    public static final String SUBMITTING = "Submitting";
+    public static final String SUBMISSION_UNCERTAIN = "SubmissionUncertain";
+    public static final String REJECTED = "Rejected";
+
+    /** States only we know: upstream has not (knowingly) seen the order. */
+    public static final Set<String> LOCAL = Set.of(SUBMITTING, SUBMISSION_UNCERTAIN, REJECTED);
+
+    public static final Set<String> TERMINAL = Set.of(REJECTED, "Done", "Expired", "PaymentFailed",
+            "PaymentSetupFailed", "Refunded", "Canceled");
+
+    public static final Set<String> UPSTREAM_KNOWN = Set.of("Created", "WaitingForPayment", "PaymentStarted",
+            "PartialPaymentStarted", "PaymentReceived", "WaitingForDelivery", "WaitingForManualAction", "Done",
+            "Expired", "PaymentFailed", "PaymentSetupFailed", "Refunded", "Canceled");
+
+    private OrderState() {
+    }
+
+    public static boolean isTerminal(String state) {
+        return TERMINAL.contains(state);
+    }
+
+    /** {@code order.} + snake_case of the state: {@code WaitingForDelivery -> order.waiting_for_delivery}. */
+    public static String eventType(String state) {
+        String snake = state.replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+                .replaceAll("([A-Z]+)([A-Z][a-z])", "$1_$2")
+                .replaceAll("[^A-Za-z0-9]+", "_")
+                .toLowerCase(Locale.ROOT);
+        return "order." + snake;
+    }
+}

@@ -1,0 +1,15 @@
+package io.orderrelay.order;
+
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+/**
+ * Fired synchronously by {@link TransitionWriter} inside the transaction that recorded the transition:
+ * observers (outbox, webhook fan-out) write their rows in that same transaction.
+ *
+ * @param redemption per delivery, the redemption data of the snapshot (null entries when none): a secret,
+ *                   only for consumers entitled to it
+ */
+public record TransitionRecorded(UUID eventId, OrderView order, TransitionView transition, ArrayNode redemption) {
+}

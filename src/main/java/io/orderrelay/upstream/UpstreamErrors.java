@@ -1,0 +1,94 @@
+package io.orderrelay.upstream;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+
+/** Maps upstream's error answers (both body shapes) and transport failures to {@link UpstreamException}. */
+final class UpstreamErrors {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private UpstreamErrors() {
+    }
+
+    static UpstreamException fromResponse(Response response) {
+        int status = response.getStatus();
+        if (status == 429) {
+            return new UpstreamException.RateLimited(retryAfter(response.getHeaderString(HttpHeaders.RETRY_AFTER)));
+        }
+        JsonNode body = parse(readBody(response));
+        if (status >= 400 && status < 500) {
+            return new UpstreamException.Refused(status, errorCode(body), body, "upstream refused the call with " + status);
+        }
+        return new UpstreamException.Unavailable(status, "upstream failed with " + status, false, null);
+    }
+
+    /** A failure without an HTTP answer: refused connections never reached upstream, everything else may have. */
+    static UpstreamException fromFailure(Throwable failure) {
+        if (failure instanceof UpstreamException known) {
+            return known;
+        }
+        if (failure instanceof CircuitBreakerOpenException) {
+            return new UpstreamException.Unavailable(0, "upstream circuit open", true, null);
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException) {
+                return new UpstreamException.Unavailable(0, "upstream unreachable", true, failure);
+            }
+        }
+        String kind = failure.getClass().getSimpleName().toLowerCase(Locale.ROOT).contains("timeout")
+                || String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT).contains("timeout")
+                ? "timed out" : "failed without an answer";
+        return new UpstreamException.Unavailable(0, "upstream call " + kind, false, failure);
+    }
+
+    static Long retryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        try {
+            return Math.max(0, Long.parseLong(header.trim()));
+        } catch (NumberFormatException e) {
+            // an HTTP date: too rare upstream to parse; fall back to our own backoff
+            return null;
+        }
+    }
+
+    private static String readBody(Response response) {
+        try {
+            return response.hasEntity() ? response.readEntity(String.class) : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (Exception e) {
+            return null; // not JSON: nothing to extract
+        }
+    }
+
+    /** Upstream answers {"status","detail","moreDetails"} or {"message"}. */
+    static String errorCode(JsonNode body) {
+        if (body == null) {
+            return null;
+        }
+        if (body.hasNonNull("detail")) {
+            return body.get("detail").asText();
+        }
+        return body.hasNonNull("message") ? body.get("message").asText() : null;
+    }
+}
