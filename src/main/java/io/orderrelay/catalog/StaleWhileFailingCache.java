@@ -1,0 +1,59 @@
+package io.orderrelay.catalog;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.orderrelay.upstream.UpstreamClient;
+import io.orderrelay.upstream.UpstreamException;
+import io.quarkus.logging.Log;
+
+/**
+ * A TTL cache that keeps entries past their freshness: when upstream fails, the last good answer is served
+ * (marked stale) instead of an error, up to {@link CatalogConfig#maxStaleness()}.
+ */
+@ApplicationScoped
+public class StaleWhileFailingCache {
+
+    public record Cached(JsonNode value, Instant fetchedAt, boolean stale) {
+    }
+
+    private final Cache<String, Cached> entries;
+
+    public StaleWhileFailingCache(CatalogConfig config) {
+        this.entries = Caffeine.newBuilder()
+                .maximumSize(config.maxEntries())
+                .expireAfterWrite(config.maxStaleness())
+                .build();
+    }
+
+    public Cached get(String key, Duration ttl, Supplier<JsonNode> fetch) {
+        Cached cached = entries.getIfPresent(key);
+        if (cached != null && cached.fetchedAt().plus(ttl).isAfter(Instant.now())) {
+            return cached;
+        }
+        try {
+            Cached fresh = new Cached(fetch.get(), Instant.now(), false);
+            entries.put(key, fresh);
+            return fresh;
+        } catch (RuntimeException e) {
+            UpstreamException failure = UpstreamClient.failure(e);
+            if (cached == null || failure instanceof UpstreamException.Refused) {
+                throw failure;
+            }
+            Log.warnf("Catalogue %s: upstream failed (%s), serving the answer of %s", key, failure.getMessage(),
+                    cached.fetchedAt());
+            return new Cached(cached.value(), cached.fetchedAt(), true);
+        }
+    }
+
+    /** For tests and operators: forget everything. */
+    public void clear() {
+        entries.invalidateAll();
+    }
+}
