@@ -55,6 +55,7 @@ class KustomizeRenderTest {
     static final Set<String> SECRETS = Set.of(
             "QUARKUS_DATASOURCE_PASSWORD", "RELAY_UPSTREAM_PARTNER_ID", "RELAY_BOOTSTRAP_ADMIN_KEY", "RELAY_SECRETS_KEY");
 
+    // jackson-dataformat-yaml is already on the class path at compile scope (quarkus-smallrye-openapi needs it).
     static final YAMLMapper YAML = new YAMLMapper();
     static final Map<String, List<JsonNode>> RENDERED = new ConcurrentHashMap<>();
 
