@@ -122,6 +122,23 @@ public class SandboxControl {
         }
     }
 
+    /** Creates an Airbnb 100 USD order paid in USDC on Solana, as if POST /v5/orders had been called; returns it. */
+    public JsonNode createOrder(String email) {
+        return createOrder(email, "Airbnb", "US", "100", 1, "USDC", "Solana");
+    }
+
+    /** Creates an order directly (no request recorded, no fault applied); IllegalArgumentException lists problems. */
+    public JsonNode createOrder(String email, String brand, String country, String denomination, int quantity, String coin,
+            String network) {
+        var result = SandboxValidator.validate(new SandboxValidator.Request(email, "USER_WALLET", coin, network,
+                List.of(new SandboxValidator.Item(null, brand, country, denomination, quantity))),
+                config.maxOrderAmount());
+        if (!result.valid()) {
+            throw new IllegalArgumentException("Invalid sandbox order: " + result.problems());
+        }
+        return create(result, email).current().json().deepCopy();
+    }
+
     SandboxOrder create(SandboxValidator.Result valid, String email) {
         SandboxOrder order = new SandboxOrder(email, valid.lines(), valid.coin(), valid.network());
         orders.put(order.id, order);

@@ -27,7 +27,7 @@ import io.orderrelay.sandbox.SandboxValidator.Line;
 final class SandboxOrder {
 
     /** An order as upstream sends it at one moment. Never mutate {@code json}: copy it. */
-    record Snapshot(ObjectNode json, String state) {
+    record Snapshot(ObjectNode json, String state, String text) {
         boolean terminal() {
             return OrderStates.isTerminal(state);
         }
@@ -172,7 +172,7 @@ final class SandboxOrder {
         older.put("order_state", OrderStates.CREATED);
         older.put("updated_at", createdAt.subtract(BigDecimal.ONE));
         older.put("created_at", createdAt.subtract(BigDecimal.ONE));
-        return new Snapshot(older, OrderStates.CREATED);
+        return new Snapshot(older, OrderStates.CREATED, older.toString());
     }
 
     private Snapshot render() {
@@ -235,7 +235,8 @@ final class SandboxOrder {
             refund.put("currency", coin.name());
             refund.put("reason", "Delivery failed");
         }
-        return new Snapshot(o, state);
+        // serialized once, shared by every subscriber of the order
+        return new Snapshot(o, state, o.toString());
     }
 
     private String qrScheme() {

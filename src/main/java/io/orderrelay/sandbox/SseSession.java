@@ -94,8 +94,7 @@ final class SseSession implements SandboxOrder.Subscriber {
     }
 
     private void writeMessage(Snapshot snapshot) {
-        ObjectNode json = faults.stringTimestamps() ? SandboxRoutes.withStringTimestamps(snapshot.json()) : snapshot.json();
-        writeData(toJson(json));
+        writeData(faults.stringTimestamps() ? toJson(SandboxRoutes.withStringTimestamps(snapshot.json())) : snapshot.text());
     }
 
     private void writeData(String data) {

@@ -206,4 +206,16 @@ class SandboxOrdersTest {
         }
         assertTrue(sandbox.order(id).orElseThrow().at("/deliveries/0/deliverable/pin_code").isTextual());
     }
+
+    @Test
+    void createsOrdersThroughTheJavaApi() {
+        var order = sandbox.createOrder("java@example.com", "Netflix", "GB", "25", 1, "USDT", "Polygon");
+        assertEquals("WaitingForPayment", order.get("order_state").asText());
+        assertEquals("25 GBP", order.at("/deliveries/0/deliverable/denomination").asText());
+        assertEquals("31.75", order.get("coin_amount").asText());
+        upstream().get("/v5/orders/" + order.get("order_id").asText()).then().statusCode(200)
+                .body("network", equalTo("Polygon")).body("wallet_address", matchesPattern("0x[0-9a-f]{40}"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> sandbox.createOrder("java@example.com", "Steam", "US", "500", 1, "USDC", "Solana"));
+    }
 }
