@@ -1,5 +1,6 @@
 package io.orderrelay.config;
 
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -19,7 +20,23 @@ public interface RelayConfig {
     /** RELAY_SECRETS_KEY: base64 of 32 bytes, encrypts secrets at rest. */
     String secretsKey();
 
+    /** RELAY_SECRETS_OLD_KEYS: comma-separated former secrets keys, still accepted for decryption after a rotation. */
+    Optional<List<String>> secretsOldKeys();
+
+    RateLimit rateLimit();
+
     Webhook webhook();
+
+    /** Per API key and per replica token bucket on /v1. */
+    interface RateLimit {
+        /** RELAY_RATE_LIMIT_REQUESTS_PER_SECOND: sustained rate. */
+        @WithDefault("50")
+        int requestsPerSecond();
+
+        /** RELAY_RATE_LIMIT_BURST: bucket size. */
+        @WithDefault("100")
+        int burst();
+    }
 
     interface Upstream {
         /** RELAY_UPSTREAM_URL */

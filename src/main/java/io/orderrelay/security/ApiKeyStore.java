@@ -1,0 +1,94 @@
+package io.orderrelay.security;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import com.fasterxml.uuid.Generators;
+import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
+import io.quarkus.cache.CacheResult;
+import io.quarkus.logging.Log;
+
+/** Stored API keys: create, list, revoke, and the (cached) lookup by hash used on every request. */
+@ApplicationScoped
+public class ApiKeyStore {
+
+    static final String CACHE = "api-keys";
+    private static final TimeBasedEpochGenerator UUID_V7 = Generators.timeBasedEpochGenerator();
+
+    private final Cache cache;
+
+    public ApiKeyStore(@CacheName(CACHE) Cache cache) {
+        this.cache = cache;
+    }
+
+    /** A new key and its stored row; the key itself exists only in the returned value. */
+    public record Created(ApiKey row, String key) {
+    }
+
+    @Transactional
+    public Created create(String name, List<String> scopes, String partnerId, String createdBy) {
+        String key = ApiKeyMaterial.newKey();
+        ApiKey row = new ApiKey();
+        row.id = UUID_V7.generate();
+        row.name = name;
+        row.keyHash = ApiKeyMaterial.hash(key);
+        row.keyPrefix = ApiKeyMaterial.displayPrefix(key);
+        row.scopes = List.copyOf(new LinkedHashSet<>(scopes));
+        row.partnerId = partnerId;
+        // microseconds: what PostgreSQL keeps, so the answer equals later reads
+        row.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        row.createdBy = createdBy;
+        row.persist();
+        Log.infof("API key %s (%s) created by %s with scopes %s%s", row.id, row.keyPrefix, createdBy, row.scopes,
+                partnerId == null ? "" : ", bound to a partner");
+        return new Created(row, key);
+    }
+
+    @Transactional
+    public List<ApiKey> list() {
+        return ApiKey.list("order by createdAt desc, id desc");
+    }
+
+    @Transactional
+    public Optional<ApiKey> find(UUID id) {
+        return ApiKey.findByIdOptional(id);
+    }
+
+    /**
+     * Revokes a key; false when there is no such key. Idempotent. The local cache entry goes at once; other
+     * replicas drop theirs when it expires.
+     */
+    @Transactional
+    public boolean revoke(UUID id, String revokedBy) {
+        ApiKey row = ApiKey.findById(id);
+        if (row == null) {
+            return false;
+        }
+        if (row.revokedAt == null) {
+            row.revokedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            Log.infof("API key %s (%s) revoked by %s", row.id, row.keyPrefix, revokedBy);
+        }
+        cache.invalidate(row.keyHash).await().indefinitely();
+        return true;
+    }
+
+    /** The active key with this hash, or null. Blocking; cached, negative answers included. */
+    @CacheResult(cacheName = CACHE)
+    @Transactional
+    public AuthenticatedKey findActive(String keyHash) {
+        return ApiKey.<ApiKey>find("keyHash = ?1 and revokedAt is null", keyHash)
+                .firstResultOptional()
+                .map(row -> new AuthenticatedKey(row.id.toString(), row.name, Set.copyOf(row.scopes), row.partnerId))
+                .orElse(null);
+    }
+}
