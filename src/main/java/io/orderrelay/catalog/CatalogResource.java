@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orderrelay.order.IsoCountry;
 import io.orderrelay.problem.Problem;
 import io.orderrelay.problem.ProblemException;
+import io.orderrelay.security.Scopes;
+import jakarta.annotation.security.RolesAllowed;
 import io.orderrelay.upstream.UpstreamClient;
 import io.orderrelay.upstream.UpstreamException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -32,6 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/v1/catalog")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "catalog")
+@RolesAllowed(Scopes.ORDERS_READ)
 public class CatalogResource {
 
     private static final String COIN = "[A-Z0-9]{2,12}";

@@ -23,6 +23,9 @@ import jakarta.ws.rs.core.Response;
 
 import io.orderrelay.problem.Problem;
 import io.orderrelay.problem.ProblemException;
+import io.orderrelay.security.Caller;
+import io.orderrelay.security.Scopes;
+import jakarta.annotation.security.RolesAllowed;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -38,22 +41,28 @@ public class OrderResource {
     private final OrderResolution resolution;
     private final OrderQueries queries;
     private final OrderViews views;
+    private final Caller caller;
 
-    public OrderResource(OrderPlacement placement, OrderResolution resolution, OrderQueries queries, OrderViews views) {
+    public OrderResource(OrderPlacement placement, OrderResolution resolution, OrderQueries queries, OrderViews views,
+            Caller caller) {
         this.placement = placement;
         this.resolution = resolution;
         this.queries = queries;
         this.views = views;
+        this.caller = caller;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Scopes.ORDERS_WRITE)
     @Operation(summary = "Place an order", description = "Validated upstream first; 201 with the order, 422 when "
             + "upstream refuses it (Rejected), 502/504 when the outcome is unknown (SubmissionUncertain).")
     public Response create(@NotNull(message = "a JSON body is required") @Valid CreateOrderRequest body,
             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
         checkIdempotencyKey(idempotencyKey);
-        PlacementAnswer answer = placement.place(body, "orders", idempotencyKey);
+        caller.requirePartner(body.partnerId());
+        // keys of different callers never collide
+        PlacementAnswer answer = placement.place(body, caller.keyId(), idempotencyKey);
         Response.ResponseBuilder response = Response.status(answer.status())
                 .type(answer.isProblem() ? Problem.MEDIA_TYPE : MediaType.APPLICATION_JSON)
                 .entity(answer.body());
@@ -69,14 +78,17 @@ public class OrderResource {
     @POST
     @Path("/validations")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Scopes.ORDERS_WRITE)
     @Operation(summary = "Dry run: upstream's verdict on an order body; nothing is stored")
     public ValidationAnswer validate(@NotNull(message = "a JSON body is required") @Valid CreateOrderRequest body) {
+        caller.requirePartner(body.partnerId());
         List<Problem.UpstreamProblem> problems = placement.validate(body);
         return new ValidationAnswer(problems.isEmpty(), problems);
     }
 
     @GET
     @Path("/{id}")
+    @RolesAllowed(Scopes.ORDERS_READ)
     @Operation(summary = "One order, without redemption secrets")
     public OrderView get(@PathParam("id") String id) {
         return views.view(order(id));
@@ -84,6 +96,7 @@ public class OrderResource {
 
     @GET
     @Path("/{id}/transitions")
+    @RolesAllowed(Scopes.ORDERS_READ)
     @Operation(summary = "Every state the order entered, in sequence order")
     public Map<String, List<TransitionView>> transitions(@PathParam("id") String id) {
         Order order = order(id);
@@ -91,12 +104,13 @@ public class OrderResource {
     }
 
     @GET
+    @RolesAllowed(Scopes.ORDERS_READ)
     @Operation(summary = "Orders, newest first, filtered, with keyset pagination")
     public OrderQueries.Page list(@QueryParam("partner_id") String partnerId, @QueryParam("state") String state,
             @QueryParam("client_reference") String clientReference, @QueryParam("created_from") String createdFrom,
             @QueryParam("created_to") String createdTo, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
-        OrderQueries.Filter filter = new OrderQueries.Filter(partnerId, state, clientReference,
+        OrderQueries.Filter filter = new OrderQueries.Filter(caller.effectivePartner(partnerId).orElse(null), state, clientReference,
                 time("created_from", createdFrom), time("created_to", createdTo));
         return queries.list(filter, limit(limit), cursor);
     }
@@ -104,18 +118,21 @@ public class OrderResource {
     @POST
     @Path("/{id}/resolve")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Scopes.ORDERS_WRITE)
     @Operation(summary = "Operators: settle a SubmissionUncertain order")
     public OrderView resolve(@PathParam("id") String id,
             @NotNull(message = "a JSON body is required") @Valid ResolveRequest body) {
-        return views.view(resolution.resolve(uuid(id), body));
+        return views.view(resolution.resolve(order(id).id, body));
     }
 
     public record ValidationAnswer(boolean valid, List<Problem.UpstreamProblem> problems) {
     }
 
+    /** A partner-bound key gets 404 for another partner's order: existence does not leak. */
     private Order order(String id) {
         UUID uuid = uuid(id);
-        return queries.find(uuid).orElseThrow(() -> ProblemException.notFound("Order " + uuid));
+        return queries.find(uuid).filter(o -> caller.canSee(o.partnerId))
+                .orElseThrow(() -> ProblemException.notFound("Order " + uuid));
     }
 
     static UUID uuid(String id) {
