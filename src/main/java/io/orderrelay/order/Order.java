@@ -75,6 +75,10 @@ public class Order extends PanacheEntityBase {
     @Column(name = "upstream_updated_at")
     public BigDecimal upstreamUpdatedAt;
 
+    /** Per delivery, the redemption data upstream sent at Done, sealed by SecretBox: a secret. */
+    @Column(name = "redemption_sealed")
+    public String redemptionSealed;
+
     @Column(name = "state_reason")
     public String stateReason;
 

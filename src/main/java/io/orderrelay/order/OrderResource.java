@@ -42,9 +42,11 @@ public class OrderResource {
     private final OrderQueries queries;
     private final OrderViews views;
     private final Caller caller;
+    private final RedemptionReads redemptions;
 
     public OrderResource(OrderPlacement placement, OrderResolution resolution, OrderQueries queries, OrderViews views,
-            Caller caller) {
+            Caller caller, RedemptionReads redemptions) {
+        this.redemptions = redemptions;
         this.placement = placement;
         this.resolution = resolution;
         this.queries = queries;
@@ -101,6 +103,14 @@ public class OrderResource {
     public Map<String, List<TransitionView>> transitions(@PathParam("id") String id) {
         Order order = order(id);
         return Map.of("items", queries.transitions(order.id, 0));
+    }
+
+    @GET
+    @Path("/{id}/deliveries")
+    @RolesAllowed(Scopes.ORDERS_SECRETS)
+    @Operation(summary = "Redemption data (pin codes ...) of the order's deliveries; every read is audited")
+    public Map<String, List<RedemptionReads.DeliveryRedemption>> deliveries(@PathParam("id") String id) {
+        return Map.of("items", redemptions.read(order(id), caller.keyId()));
     }
 
     @GET

@@ -17,6 +17,7 @@ import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.orderrelay.security.SecretBox;
 import io.orderrelay.upstream.UpstreamOrder;
 
 /**
@@ -31,11 +32,13 @@ public class TransitionWriter {
     private final EntityManager em;
     private final OrderViews views;
     private final Event<TransitionRecorded> recorded;
+    private final SecretBox secrets;
 
-    public TransitionWriter(EntityManager em, OrderViews views, Event<TransitionRecorded> recorded) {
+    public TransitionWriter(EntityManager em, OrderViews views, Event<TransitionRecorded> recorded, SecretBox secrets) {
         this.em = em;
         this.views = views;
         this.recorded = recorded;
+        this.secrets = secrets;
     }
 
     /** Stores a new order in {@code Submitting}: transition 1, from nothing, source {@code create}. */
@@ -142,6 +145,10 @@ public class TransitionWriter {
             merged.add(new OrderView.DeliveryView(d.brandName(), d.countryCode(), d.denomination(), d.quantity(), state));
         }
         order.deliveries = views.deliveriesJson(merged);
+        ArrayNode redemption = redemption(snapshot);
+        if (redemption != null) {
+            order.redemptionSealed = secrets.seal(redemption.toString());
+        }
     }
 
     private static ArrayNode redemption(UpstreamOrder snapshot) {
