@@ -6,7 +6,7 @@ create table orders (
     upstream_order_id   text,
     state               text        not null,
     sequence            integer     not null,
-    country_code        char(2)     not null,
+    country_code        text        not null,
     lang                text,
     -- the create request as we received it (end-user email included: personal data, never published)
     request             jsonb       not null,
