@@ -116,24 +116,22 @@ public record UpstreamOrder(
     }
 
     static BigDecimal decimal(JsonNode value) {
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        try {
-            return value.isNumber() ? value.decimalValue() : new BigDecimal(value.asText().trim());
-        } catch (NumberFormatException e) {
-            throw new InvalidPayload("amount is not a decimal");
-        }
+        return exact(value, "amount is not a decimal");
     }
 
     private static BigDecimal epoch(JsonNode value) {
+        return exact(value, "timestamp is not epoch seconds");
+    }
+
+    /** A number or a numeric string (upstream sends both), read exactly. */
+    private static BigDecimal exact(JsonNode value, String problem) {
         if (value == null || value.isNull()) {
             return null;
         }
         try {
             return value.isNumber() ? value.decimalValue() : new BigDecimal(value.asText().trim());
         } catch (NumberFormatException e) {
-            throw new InvalidPayload("timestamp is not epoch seconds");
+            throw new InvalidPayload(problem);
         }
     }
 }
