@@ -122,6 +122,45 @@ class OrderPlacementTest {
     }
 
     @Test
+    void replaysARejectionForTheSameIdempotencyKeyWithoutAskingUpstreamAgain() {
+        upstream.stubFor(post("/v5/orders/validations").willReturn(okJson("""
+                {"problems": [{"problem": "OUT_OF_STOCK", "moreDetails": null}]}""")));
+        String body = UpstreamFixtures.createBody(UpstreamFixtures.reference());
+        String key = UUID.randomUUID().toString();
+
+        String first = Api.json(body).header("Idempotency-Key", key).post("/v1/orders")
+                .then().statusCode(422).extract().asString();
+        String second = Api.json(body).header("Idempotency-Key", key).post("/v1/orders")
+                .then().statusCode(422).contentType("application/problem+json")
+                .header("Idempotent-Replayed", "true").extract().asString();
+
+        org.junit.jupiter.api.Assertions.assertEquals(first, second);
+        upstream.verify(1, postRequestedFor(urlEqualTo("/v5/orders/validations")));
+    }
+
+    @Test
+    void placesOnlyOneOrderWhenTheSameClientReferenceArrivesConcurrently() throws Exception {
+        upstream.stubFor(post("/v5/orders").willReturn(okJson(UpstreamFixtures.newOrder()).withFixedDelay(200)));
+        String body = UpstreamFixtures.createBody(UpstreamFixtures.reference());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                answers.add(pool.submit(() -> Api.json(body).post("/v1/orders").then().extract().statusCode()));
+            }
+            java.util.List<Integer> statuses = new java.util.ArrayList<>();
+            for (var answer : answers) {
+                statuses.add(answer.get());
+            }
+            org.junit.jupiter.api.Assertions.assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+            org.junit.jupiter.api.Assertions.assertEquals(3, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        upstream.verify(1, postRequestedFor(urlEqualTo("/v5/orders")));
+    }
+
+    @Test
     void refusesAnIdempotencyKeyReusedWithAnotherBody() {
         upstream.stubFor(post("/v5/orders").willReturn(okJson(UpstreamFixtures.newOrder())));
         String key = UUID.randomUUID().toString();
