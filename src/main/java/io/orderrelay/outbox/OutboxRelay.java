@@ -191,7 +191,8 @@ public class OutboxRelay {
         return new BatchResult(rows.size(), acknowledged.size(), failed);
     }
 
-    private ProducerRecord<String, byte[]> record(OutboxRow row) {
+    /** The Kafka record of a row: key = order id, value = the stored envelope bytes, CloudEvents headers. */
+    ProducerRecord<String, byte[]> record(OutboxRow row) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, row.orderId().toString(), row.payload());
         record.headers().add(HEADER_ID, row.eventId().toString().getBytes(StandardCharsets.UTF_8));
         record.headers().add(HEADER_TYPE, row.type().getBytes(StandardCharsets.UTF_8));
