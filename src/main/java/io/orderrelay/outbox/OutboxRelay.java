@@ -142,7 +142,9 @@ public class OutboxRelay {
     }
 
     private BatchResult publishClaimed() {
+        long t0 = System.nanoTime();
         List<OutboxRow> rows = store.claimHeads(config.batchSize());
+        long t1 = System.nanoTime();
         if (rows.isEmpty()) {
             lastBatchFailed = false;
             return new BatchResult(0, 0, 0);
@@ -163,7 +165,9 @@ public class OutboxRelay {
                 break;
             }
         }
+        long t2 = System.nanoTime();
         producer.flush();
+        long t3 = System.nanoTime();
         List<Long> acknowledged = new ArrayList<>(sends.size());
         Throwable firstError = fatal;
         for (int i = 0; i < sends.size(); i++) {
@@ -178,6 +182,9 @@ public class OutboxRelay {
             }
         }
         store.markSent(acknowledged, Instant.now());
+        long t4 = System.nanoTime();
+        Log.debugf("Outbox batch: %d rows, claim %d ms, send %d ms, flush+ack %d ms, mark %d ms", rows.size(), (t1 - t0) / 1_000_000,
+                (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
         int failed = rows.size() - acknowledged.size();
         lastBatchFailed = failed > 0;
         if (failed > 0) {
