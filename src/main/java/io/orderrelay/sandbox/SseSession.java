@@ -31,6 +31,7 @@ final class SseSession implements SandboxOrder.Subscriber {
     private final ObjectMapper mapper;
     private int sent;
     private boolean closed;
+    private io.vertx.core.Future<Void> lastWrite = io.vertx.core.Future.succeededFuture();
 
     SseSession(RoutingContext rc, Context context, SandboxOrder order, StreamFaults faults, ObjectMapper mapper) {
         this.rc = rc;
@@ -98,7 +99,7 @@ final class SseSession implements SandboxOrder.Subscriber {
     }
 
     private void writeData(String data) {
-        response.write("data: " + data + "\n\n");
+        lastWrite = response.write("data: " + data + "\n\n");
     }
 
     private String malformed(String variant, Snapshot snapshot) {
@@ -137,7 +138,8 @@ final class SseSession implements SandboxOrder.Subscriber {
     private void abort() {
         closed = true;
         order.unsubscribe(this);
-        rc.request().connection().close();
+        // after the last message has left: closing earlier could discard it in flight
+        lastWrite.onComplete(v -> rc.request().connection().close());
     }
 
     private void gone() {
