@@ -73,9 +73,13 @@ public class TrackingService {
     /** A newly trackable order (e.g. just placed) is claimed at once rather than at the next tick. */
     void onTransition(@Observes(during = TransactionPhase.AFTER_SUCCESS) TransitionRecorded recorded) {
         Tracker current = tracker;
+        String from = recorded.transition().fromState();
         String to = recorded.transition().toState();
-        if (current != null && recorded.order().upstreamOrderId() != null && !OrderState.isTerminal(to)
-                && !OrderState.LOCAL.contains(to)) {
+        // only an order becoming trackable (its create answered, or resolved by an operator) needs a claim;
+        // the changes of orders already followed must not cost a claim query each
+        boolean becameTrackable = from == null || OrderState.LOCAL.contains(from);
+        if (current != null && becameTrackable && recorded.order().upstreamOrderId() != null
+                && !OrderState.isTerminal(to) && !OrderState.LOCAL.contains(to)) {
             current.wake();
         }
     }

@@ -116,13 +116,20 @@ class OrderEventsIT {
     }
 
     @Test
-    void answersProblemsForUnknownOrdersBadIdsAndMissingKeys() {
+    void answersProblemsForUnknownOrdersBadIdsMissingKeysAndOtherPartners() {
         Api.given().get("/v1/orders/" + java.util.UUID.randomUUID() + "/events").then().statusCode(404);
         Api.given().get("/v1/orders/nope/events").then().statusCode(400);
         Placed order = place();
         Api.given().header("Last-Event-ID", "x").get(path(order)).then().statusCode(400)
                 .body("errors[0].field", equalTo("Last-Event-ID"));
         io.restassured.RestAssured.given().get(path(order)).then().statusCode(401);
+        String otherPartner = io.orderrelay.security.TestKeys.key("events-other", "someone-else",
+                io.orderrelay.security.Scopes.ORDERS_READ);
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + otherPartner).get(path(order))
+                .then().statusCode(404);
+        String noScope = io.orderrelay.security.TestKeys.key("events-no-scope", null, io.orderrelay.security.Scopes.ORDERS_WRITE);
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + noScope).get(path(order))
+                .then().statusCode(403);
         TrackingFixtures.driveToDone(sandbox, order);
     }
 }
