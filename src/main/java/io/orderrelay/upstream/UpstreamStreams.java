@@ -107,6 +107,8 @@ public class UpstreamStreams {
             }
             HttpClientRequest request = ar.result();
             call.request = request;
+            // without a handler Vert.x logs our own resets (cancel, timeout) as errors
+            request.exceptionHandler(e -> call.fail(UpstreamErrors.fromFailure(e)));
             if (call.done) {
                 request.reset();
                 return;
