@@ -31,6 +31,18 @@ final class UpstreamErrors {
         return new UpstreamException.Unavailable(status, "upstream failed with " + status, false, null);
     }
 
+    /** The same mapping as {@link #fromResponse} for answers read outside the REST client (the stream). */
+    static UpstreamException fromStatus(int status, String retryAfterHeader, String bodyText) {
+        if (status == 429) {
+            return new UpstreamException.RateLimited(retryAfter(retryAfterHeader));
+        }
+        JsonNode body = parse(bodyText);
+        if (status >= 400 && status < 500) {
+            return new UpstreamException.Refused(status, errorCode(body), body, "upstream refused the call with " + status);
+        }
+        return new UpstreamException.Unavailable(status, "upstream failed with " + status, false, null);
+    }
+
     /** A failure without an HTTP answer: refused connections never reached upstream, everything else may have. */
     static UpstreamException fromFailure(Throwable failure) {
         if (failure instanceof UpstreamException known) {

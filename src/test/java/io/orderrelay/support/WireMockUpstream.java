@@ -32,7 +32,9 @@ public class WireMockUpstream implements QuarkusTestResourceLifecycleManager {
                 "relay.upstream.url", server.baseUrl(),
                 // stale-on-failure is tested by refetching on every call
                 "relay.catalog.homepage-ttl", "0S",
-                "quarkus.rest-client.upstream.read-timeout", "1500");
+                "quarkus.rest-client.upstream.read-timeout", "1500",
+                // WireMock stubs answer exactly what a test asks for: no tracker polling them behind its back
+                "relay.tracking.enabled", "false");
     }
 
     @Override

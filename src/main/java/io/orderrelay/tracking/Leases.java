@@ -1,0 +1,145 @@
+package io.orderrelay.tracking;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The {@code tracking_leases} table: which replica follows which open order. Plain JDBC, autocommit: each
+ * statement is its own short transaction, run on tracker worker threads.
+ */
+@ApplicationScoped
+public class Leases {
+
+    /** An order to follow, as claimed. */
+    public record Claimed(UUID orderId, String upstreamOrderId, String countryCode) {
+    }
+
+    /**
+     * Open orders without a live lease, oldest first; the order rows are locked with SKIP LOCKED so that two
+     * replicas claiming at once take different orders, and the upsert only replaces a lease that has expired
+     * (checked on the latest committed row), so an order never gets two live owners.
+     */
+    private static final String CLAIM = """
+            with candidates as (
+                select o.id from orders o
+                left join tracking_leases l on l.order_id = o.id
+                where o.upstream_order_id is not null
+                  and o.state not in ('Submitting', 'SubmissionUncertain', 'Rejected', 'Done', 'Expired', 'PaymentFailed',
+                                      'PaymentSetupFailed', 'Refunded', 'Canceled')
+                  and (l.order_id is null or l.expires_at < now())
+                order by o.created_at
+                limit ?
+                for update of o skip locked
+            ), taken as (
+                insert into tracking_leases (order_id, owner, expires_at)
+                select id, ?, now() + ? * interval '1 millisecond' from candidates
+                on conflict (order_id) do update set owner = excluded.owner, expires_at = excluded.expires_at
+                    where tracking_leases.expires_at < now()
+                returning order_id
+            )
+            select o.id, o.upstream_order_id, o.country_code from taken t join orders o on o.id = t.order_id
+            """;
+
+    private final DataSource dataSource;
+
+    public Leases(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Claims up to {@code limit} unfollowed open orders for {@code owner}. */
+    public List<Claimed> claim(String owner, int limit, Duration lease) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(CLAIM)) {
+            s.setInt(1, limit);
+            s.setString(2, owner);
+            s.setLong(3, lease.toMillis());
+            List<Claimed> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    String country = r.getString(3);
+                    out.add(new Claimed(r.getObject(1, UUID.class), r.getString(2), country == null ? null : country.trim()));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Extends the leases of {@code orders} still held by {@code owner}; answers those (the others were lost). */
+    public Set<UUID> renew(String owner, Collection<UUID> orders, Duration lease) throws SQLException {
+        Set<UUID> kept = new HashSet<>();
+        if (orders.isEmpty()) {
+            return kept;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                update tracking_leases set expires_at = now() + ? * interval '1 millisecond'
+                where owner = ? and order_id = any(?) and expires_at >= now()
+                returning order_id""")) {
+            Array ids = c.createArrayOf("uuid", orders.toArray());
+            s.setLong(1, lease.toMillis());
+            s.setString(2, owner);
+            s.setArray(3, ids);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    kept.add(r.getObject(1, UUID.class));
+                }
+            }
+        }
+        return kept;
+    }
+
+    /** Gives one order up (it ended, or we stop following it). */
+    public void release(String owner, UUID orderId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("delete from tracking_leases where owner = ? and order_id = ?")) {
+            s.setString(1, owner);
+            s.setObject(2, orderId);
+            s.executeUpdate();
+        }
+    }
+
+    /** Gives every order of {@code owner} up at once (graceful shutdown): other replicas claim them immediately. */
+    public int releaseAll(String owner) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("delete from tracking_leases where owner = ?")) {
+            s.setString(1, owner);
+            return s.executeUpdate();
+        }
+    }
+
+    /** Leases left behind by dead replicas on orders that ended meanwhile: nobody will ever claim them again. */
+    public int purgeExpired(Duration olderThan) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "delete from tracking_leases where expires_at < now() - ? * interval '1 millisecond'")) {
+            s.setLong(1, olderThan.toMillis());
+            return s.executeUpdate();
+        }
+    }
+
+    /** The owner of each lease of these orders, live or not: for tests and operators. */
+    public java.util.Map<UUID, String> owners(Collection<UUID> orders) throws SQLException {
+        java.util.Map<UUID, String> out = new java.util.HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "select order_id, owner from tracking_leases where order_id = any(?) and expires_at >= now()")) {
+            s.setArray(1, c.createArrayOf("uuid", orders.toArray()));
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.put(r.getObject(1, UUID.class), r.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+}

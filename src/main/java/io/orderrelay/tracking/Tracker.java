@@ -1,0 +1,234 @@
+package io.orderrelay.tracking;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.orderrelay.upstream.UpstreamClient;
+import io.orderrelay.upstream.UpstreamStreams;
+import io.quarkus.logging.Log;
+import io.vertx.core.Vertx;
+
+/**
+ * One replica's tracking: claims open orders by lease, runs one {@link OrderSubscriber} per claimed order, renews
+ * the leases, and gives orders up when they end or when it stops. The bean {@link TrackingService} runs one per
+ * replica; tests create more (each with its own owner id) to play several replicas in one JVM.
+ */
+public final class Tracker {
+
+    /** The knobs of one tracker; from {@link TrackingConfig}, with the capacity overridable for tests. */
+    public record Settings(Duration leaseDuration, Duration renewInterval, Duration claimInterval, int claimBatch,
+            int capacity, Duration pollInterval, Duration reconcileInterval, Duration backoffMin, Duration backoffMax) {
+
+        public static Settings of(TrackingConfig c) {
+            return new Settings(c.leaseDuration(), c.renewInterval(), c.claimInterval(), c.claimBatch(), c.capacity(),
+                    c.pollInterval(), c.reconcileInterval(), c.backoffMin(), c.backoffMax());
+        }
+
+        public Settings withCapacity(int capacity) {
+            return new Settings(leaseDuration, renewInterval, claimInterval, claimBatch, capacity, pollInterval,
+                    reconcileInterval, backoffMin, backoffMax);
+        }
+    }
+
+    /** What a tracker needs from the application; one instance shared by every tracker of the JVM. */
+    public record Dependencies(Leases leases, ObservationApplier applier, UpstreamClient upstream,
+            UpstreamStreams streams, Vertx vertx, Executor worker, TrackingMetrics metrics, ObjectMapper json) {
+    }
+
+    /** Leases of orders that ended while their owner was dead are purged after this long. */
+    private static final Duration PURGE_AFTER = Duration.ofHours(1);
+
+    final String owner;
+    final Settings settings;
+    final Dependencies deps;
+    private final Map<UUID, OrderSubscriber> held = new ConcurrentHashMap<>();
+    private final AtomicBoolean claiming = new AtomicBoolean();
+    private final AtomicBoolean renewing = new AtomicBoolean();
+    private final AtomicBoolean claimAgain = new AtomicBoolean();
+    final AtomicInteger liveStreams = new AtomicInteger();
+    final AtomicInteger polling = new AtomicInteger();
+    private volatile boolean running;
+    private volatile boolean claimedOnce;
+    private long claimTimer = -1;
+    private long renewTimer = -1;
+    private int renewals;
+
+    public Tracker(String owner, Settings settings, Dependencies deps) {
+        this.owner = owner;
+        this.settings = settings;
+        this.deps = deps;
+    }
+
+    public String owner() {
+        return owner;
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        deps.metrics().register(this);
+        claimTimer = deps.vertx().setPeriodic(settings.claimInterval().toMillis(), t -> wake());
+        renewTimer = deps.vertx().setPeriodic(settings.renewInterval().toMillis(), t -> renew());
+        Log.infof("Tracker %s started (capacity %d)", owner, settings.capacity());
+        wake();
+    }
+
+    /** Graceful stop: every subscriber closed and every lease released, so other replicas take over at once. */
+    public void stop() {
+        if (halt()) {
+            try {
+                int released = deps.leases().releaseAll(owner);
+                Log.infof("Tracker %s stopped; released %d orders", owner, released);
+            } catch (Exception e) {
+                Log.warnf("Tracker %s could not release its leases (they expire by themselves): %s", owner, e.getMessage());
+            }
+        }
+    }
+
+    /** What a crash looks like to the others: streams closed, leases neither renewed nor released. */
+    public void kill() {
+        if (halt()) {
+            Log.infof("Tracker %s killed without releasing its leases", owner);
+        }
+    }
+
+    private synchronized boolean halt() {
+        if (!running) {
+            return false;
+        }
+        running = false;
+        deps.vertx().cancelTimer(claimTimer);
+        deps.vertx().cancelTimer(renewTimer);
+        held.values().forEach(OrderSubscriber::stop);
+        held.clear();
+        deps.metrics().unregister(this);
+        return true;
+    }
+
+    public boolean running() {
+        return running;
+    }
+
+    /** True once the tracker has run its first claim: readiness. */
+    public boolean ready() {
+        return running && claimedOnce;
+    }
+
+    public Set<UUID> heldOrders() {
+        return Set.copyOf(held.keySet());
+    }
+
+    int heldCount() {
+        return held.size();
+    }
+
+    int liveStreamCount() {
+        return liveStreams.get();
+    }
+
+    int pollingCount() {
+        return polling.get();
+    }
+
+    /** Looks for unclaimed open orders now (a new order was recorded, or the periodic tick). */
+    public void wake() {
+        if (!running) {
+            return;
+        }
+        if (!claiming.compareAndSet(false, true)) {
+            claimAgain.set(true);
+            return;
+        }
+        deps.worker().execute(this::claim);
+    }
+
+    private void claim() {
+        boolean full = false;
+        try {
+            claimAgain.set(false);
+            int room = settings.capacity() - held.size();
+            if (running && room > 0) {
+                int limit = Math.min(room, settings.claimBatch());
+                List<Leases.Claimed> claimed = deps.leases().claim(owner, limit, settings.leaseDuration());
+                for (Leases.Claimed c : claimed) {
+                    if (!running) {
+                        break; // the leases expire and another replica takes them
+                    }
+                    OrderSubscriber subscriber = new OrderSubscriber(this, c.orderId(), c.upstreamOrderId(), c.countryCode());
+                    held.put(c.orderId(), subscriber);
+                    subscriber.start();
+                }
+                full = claimed.size() == limit;
+                if (!claimed.isEmpty()) {
+                    Log.debugf("Tracker %s claimed %d orders (%d held)", owner, claimed.size(), held.size());
+                }
+            }
+            claimedOnce = true;
+        } catch (Exception e) {
+            Log.warnf("Tracker %s could not claim orders: %s", owner, e.getMessage());
+        } finally {
+            claiming.set(false);
+        }
+        if (full || claimAgain.get()) {
+            wake();
+        }
+    }
+
+    private void renew() {
+        if (!running || !renewing.compareAndSet(false, true)) {
+            return;
+        }
+        deps.worker().execute(() -> {
+            try {
+                Set<UUID> mine = Set.copyOf(held.keySet());
+                Set<UUID> kept = deps.leases().renew(owner, mine, settings.leaseDuration());
+                for (UUID id : mine) {
+                    if (!kept.contains(id)) {
+                        // expired and possibly taken over (we were paused too long): stop following it here
+                        OrderSubscriber lost = held.remove(id);
+                        if (lost != null && !lost.isEnded()) {
+                            Log.warnf("Tracker %s lost its lease on order %s; no longer following it", owner, id);
+                            lost.stop();
+                        }
+                    }
+                }
+                if (++renewals % 100 == 0) {
+                    deps.leases().purgeExpired(PURGE_AFTER);
+                }
+            } catch (Exception e) {
+                Log.warnf("Tracker %s could not renew its leases: %s", owner, e.getMessage());
+            } finally {
+                renewing.set(false);
+            }
+        });
+    }
+
+    /** Called by a subscriber whose order reached a terminal state: the lease is given up. */
+    void finished(OrderSubscriber subscriber) {
+        if (!held.remove(subscriber.orderId, subscriber)) {
+            return;
+        }
+        deps.worker().execute(() -> {
+            try {
+                deps.leases().release(owner, subscriber.orderId);
+            } catch (Exception e) {
+                Log.debugf("Tracker %s could not release order %s (the lease expires): %s", owner, subscriber.orderId,
+                        e.getMessage());
+            }
+        });
+        if (running) {
+            wake(); // room for another order
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.orderrelay.tracking;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.orderrelay.order.TransitionSource;
+
+/**
+ * Tracking meters, shared by every {@link Tracker} of the JVM: gauges sum over the registered trackers (one in
+ * production; several in tests).
+ */
+@ApplicationScoped
+public class TrackingMetrics {
+
+    private final Counter reconnects;
+    private final Counter invalidPayloads;
+    private final MeterRegistry registry;
+    private final Timer latency;
+    private final Set<Tracker> trackers = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<TransitionSource, Counter> transitions = new java.util.EnumMap<>(TransitionSource.class);
+
+    public TrackingMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.reconnects = Counter.builder("relay.tracking.reconnects")
+                .description("Upstream streams reopened after an end or a failure").register(registry);
+        this.invalidPayloads = Counter.builder("relay.tracking.invalid.payloads")
+                .description("Upstream stream messages ignored because they were not a valid order of the stream")
+                .register(registry);
+        this.latency = Timer.builder("relay.tracking.observation.latency")
+                .description("From an upstream message (or poll answer) received to its transition committed")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        for (TransitionSource source : TransitionSource.values()) {
+            transitions.put(source, Counter.builder("relay.tracking.transitions").tag("source", source.wire())
+                    .description("Transitions recorded by the trackers").register(registry));
+        }
+        Gauge.builder("relay.tracking.orders", this, m -> m.sum(Tracker::heldCount))
+                .description("Open orders followed by this replica").register(registry);
+        Gauge.builder("relay.tracking.streams.live", this, m -> m.sum(Tracker::liveStreamCount))
+                .description("Upstream streams currently open").register(registry);
+        Gauge.builder("relay.tracking.orders.polling", this, m -> m.sum(Tracker::pollingCount))
+                .description("Followed orders whose stream is unavailable, polled instead").register(registry);
+    }
+
+    void register(Tracker tracker) {
+        trackers.add(tracker);
+    }
+
+    void unregister(Tracker tracker) {
+        trackers.remove(tracker);
+    }
+
+    private double sum(java.util.function.ToIntFunction<Tracker> f) {
+        return trackers.stream().mapToInt(f).sum();
+    }
+
+    void reconnect() {
+        reconnects.increment();
+    }
+
+    void invalidPayload() {
+        invalidPayloads.increment();
+    }
+
+    void transition(TransitionSource source, Instant observedAt) {
+        transitions.get(source).increment();
+        if (observedAt != null) {
+            latency.record(Duration.between(observedAt, Instant.now()));
+        }
+    }
+
+    public Timer latency() {
+        return latency;
+    }
+
+    public double invalidPayloads() {
+        return invalidPayloads.count();
+    }
+
+    public double reconnects() {
+        return reconnects.count();
+    }
+
+    MeterRegistry registry() {
+        return registry;
+    }
+}

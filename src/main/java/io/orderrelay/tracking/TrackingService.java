@@ -1,0 +1,123 @@
+package io.orderrelay.tracking;
+
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.orderrelay.order.OrderState;
+import io.orderrelay.order.TransitionRecorded;
+import io.orderrelay.upstream.UpstreamClient;
+import io.orderrelay.upstream.UpstreamStreams;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+
+/**
+ * This replica's {@link Tracker}: started with the application (every open order is resumed by claiming it),
+ * stopped gracefully at shutdown (leases released so that the other replicas take over at once), woken when a
+ * new trackable order is committed.
+ */
+@ApplicationScoped
+public class TrackingService {
+
+    private final TrackingConfig config;
+    private final Tracker.Dependencies deps;
+    private final ExecutorService worker;
+    private volatile Tracker tracker;
+
+    public TrackingService(TrackingConfig config, Leases leases, ObservationApplier applier, UpstreamClient upstream,
+            UpstreamStreams streams, Vertx vertx, TrackingMetrics metrics, ObjectMapper json) {
+        this.config = config;
+        AtomicInteger n = new AtomicInteger();
+        this.worker = Executors.newFixedThreadPool(config.workerThreads(), r -> {
+            Thread t = new Thread(r, "tracking-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.deps = new Tracker.Dependencies(leases, applier, upstream, streams, vertx, worker, metrics, json);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (config.enabled()) {
+            tracker = newTracker(ownerId(), Tracker.Settings.of(config));
+            tracker.start();
+        } else {
+            Log.info("Tracking is disabled on this replica (relay.tracking.enabled=false)");
+        }
+    }
+
+    /** Before the datasource and HTTP client go: release every lease (priority: early among shutdown observers). */
+    void onStop(@Observes @Priority(1) ShutdownEvent event) {
+        Tracker current = tracker;
+        if (current != null) {
+            current.stop();
+        }
+        worker.shutdown();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A newly trackable order (e.g. just placed) is claimed at once rather than at the next tick. */
+    void onTransition(@Observes(during = TransactionPhase.AFTER_SUCCESS) TransitionRecorded recorded) {
+        Tracker current = tracker;
+        String from = recorded.transition().fromState();
+        String to = recorded.transition().toState();
+        // only an order becoming trackable (its create answered, or resolved by an operator) needs a claim;
+        // the changes of orders already followed must not cost a claim query each
+        boolean becameTrackable = from == null || OrderState.LOCAL.contains(from);
+        if (current != null && becameTrackable && recorded.order().upstreamOrderId() != null
+                && !OrderState.isTerminal(to) && !OrderState.LOCAL.contains(to)) {
+            current.wake();
+        }
+    }
+
+    /** The replica's tracker, null when tracking is disabled. */
+    public Tracker tracker() {
+        return tracker;
+    }
+
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    /** A further, unstarted tracker sharing this replica's resources: tests use it to play another replica. */
+    public Tracker newTracker(String owner, Tracker.Settings settings) {
+        return new Tracker(owner, settings, deps);
+    }
+
+    public Tracker.Settings settings() {
+        return Tracker.Settings.of(config);
+    }
+
+    /**
+     * Replaces the replica's tracker by a fresh one with a new owner id (the old one is killed if still running):
+     * what a restarted replica does. For tests and operations.
+     */
+    public synchronized Tracker restart() {
+        Tracker old = tracker;
+        if (old != null) {
+            old.kill();
+        }
+        tracker = newTracker(ownerId(), Tracker.Settings.of(config));
+        tracker.start();
+        return tracker;
+    }
+
+    private static String ownerId() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "local");
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

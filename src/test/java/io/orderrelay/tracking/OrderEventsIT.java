@@ -1,0 +1,135 @@
+package io.orderrelay.tracking;
+
+import static io.orderrelay.tracking.TrackingFixtures.WAIT;
+import static io.orderrelay.tracking.TrackingFixtures.advanceAndAwait;
+import static io.orderrelay.tracking.TrackingFixtures.place;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.orderrelay.sandbox.SandboxControl;
+import io.orderrelay.support.Api;
+import io.orderrelay.tracking.TrackingFixtures.Placed;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class OrderEventsIT {
+
+    private static final Map<String, String> AUTH = Map.of("Authorization", "Bearer " + Api.ADMIN_KEY);
+
+    @Inject
+    SandboxControl sandbox;
+
+    @Inject
+    ObjectMapper mapper;
+
+    private static String path(Placed order) {
+        return "/v1/orders/" + order.id() + "/events";
+    }
+
+    private JsonNode json(String data) throws Exception {
+        return mapper.readTree(data);
+    }
+
+    @Test
+    void replaysFromTheFirstTransitionThenStreamsLiveOnesThenStops() throws Exception {
+        Placed order = place();
+        try (EventStreamClient c = EventStreamClient.open(path(order), AUTH)) {
+            await().atMost(WAIT).until(() -> c.transitions().size() == 2);
+            assertEquals(200, c.status);
+            assertTrue(c.contentType.startsWith("text/event-stream"));
+            assertEquals(List.of("1", "2"), c.ids());
+            JsonNode first = json(c.transitions().get(0).data());
+            assertEquals("1.0", first.get("specversion").asText());
+            assertEquals("order.submitting", first.get("type").asText());
+            assertEquals(order.id().toString(), first.get("subject").asText());
+            assertEquals(1, first.at("/data/sequence").asInt());
+            assertTrue(first.at("/data/from_state").isNull() || first.at("/data/from_state").isMissingNode());
+
+            advanceAndAwait(sandbox, order);
+            await().atMost(WAIT).until(() -> c.transitions().size() == 3);
+            JsonNode live = json(c.transitions().get(2).data());
+            assertEquals("order.payment_received", live.get("type").asText());
+            assertEquals("stream", live.at("/data/source").asText());
+            assertEquals("WaitingForPayment", live.at("/data/from_state").asText());
+
+            TrackingFixtures.driveToDone(sandbox, order);
+            c.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(List.of("1", "2", "3", "4", "5"), c.ids());
+            assertEquals("order.done", json(c.transitions().get(4).data()).get("type").asText());
+            assertTrue(c.stopped());
+            assertEquals("stop", c.events.get(c.events.size() - 1).name());
+            // the event ids are the transitions' stable event ids, the same as on Kafka
+            List<String> eventIds = c.transitions().stream().map(e -> {
+                try {
+                    return json(e.data()).get("id").asText();
+                } catch (Exception ex) {
+                    throw new AssertionError(ex);
+                }
+            }).distinct().toList();
+            assertEquals(5, eventIds.size());
+        }
+    }
+
+    @Test
+    void sendsOnlyLaterTransitionsAfterLastEventId() throws Exception {
+        Placed order = place();
+        advanceAndAwait(sandbox, order);
+        try (EventStreamClient c = EventStreamClient.open(path(order),
+                Map.of("Authorization", "Bearer " + Api.ADMIN_KEY, "Last-Event-ID", "2"))) {
+            await().atMost(WAIT).until(() -> c.transitions().size() == 1);
+            assertEquals(List.of("3"), c.ids());
+            advanceAndAwait(sandbox, order);
+            await().atMost(WAIT).until(() -> c.transitions().size() == 2);
+            assertEquals(List.of("3", "4"), c.ids());
+            // comment heartbeats keep idle connections open (every 1 s in tests, 15 s by default)
+            await().atMost(WAIT).until(() -> c.comments.contains("heartbeat"));
+        }
+        TrackingFixtures.driveToDone(sandbox, order);
+    }
+
+    @Test
+    void aFinishedOrderReplaysAndStopsAndALastEventIdAtTheEndOnlyStops() throws Exception {
+        Placed order = place();
+        TrackingFixtures.driveToDone(sandbox, order);
+        try (EventStreamClient c = EventStreamClient.open(path(order), AUTH)) {
+            c.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(List.of("1", "2", "3", "4", "5"), c.ids());
+            assertTrue(c.stopped());
+        }
+        try (EventStreamClient c = EventStreamClient.open(path(order),
+                Map.of("Authorization", "Bearer " + Api.ADMIN_KEY, "Last-Event-ID", "5"))) {
+            c.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(List.of(), c.ids());
+            assertTrue(c.stopped());
+        }
+    }
+
+    @Test
+    void answersProblemsForUnknownOrdersBadIdsMissingKeysAndOtherPartners() {
+        Api.given().get("/v1/orders/" + java.util.UUID.randomUUID() + "/events").then().statusCode(404);
+        Api.given().get("/v1/orders/nope/events").then().statusCode(400);
+        Placed order = place();
+        Api.given().header("Last-Event-ID", "x").get(path(order)).then().statusCode(400)
+                .body("errors[0].field", equalTo("Last-Event-ID"));
+        io.restassured.RestAssured.given().get(path(order)).then().statusCode(401);
+        String otherPartner = io.orderrelay.security.TestKeys.key("events-other", "someone-else",
+                io.orderrelay.security.Scopes.ORDERS_READ);
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + otherPartner).get(path(order))
+                .then().statusCode(404);
+        String noScope = io.orderrelay.security.TestKeys.key("events-no-scope", null, io.orderrelay.security.Scopes.ORDERS_WRITE);
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + noScope).get(path(order))
+                .then().statusCode(403);
+        TrackingFixtures.driveToDone(sandbox, order);
+    }
+}

@@ -1,0 +1,250 @@
+package io.orderrelay.tracking;
+
+import static org.awaitility.Awaitility.await;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.orderrelay.sandbox.SandboxControl;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How many open orders one replica follows with live streams, and how fast an upstream change becomes a committed
+ * transition at a given event rate. Not part of verify:
+ *
+ * <pre>
+ * ./mvnw verify -Pbenchmark -Dbenchmark=TrackingBenchmark -DargLine=-Xmx512m \
+ *     -Dbench.orders=9000 -Dbench.rate=200 -Dbench.seconds=20
+ * </pre>
+ *
+ * The sandbox runs in the same JVM, so every stream costs two sockets (client and server side) here, and the RSS
+ * and CPU figures include the sandbox. Production-like tracking settings (see {@link Profile}).
+ */
+@QuarkusTest
+@TestProfile(TrackingBenchmark.Profile.class)
+class TrackingBenchmark {
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> c = new HashMap<>();
+            c.put("relay.tracking.lease-duration", "30s");
+            c.put("relay.tracking.renew-interval", "10s");
+            c.put("relay.tracking.claim-interval", "500ms");
+            c.put("relay.tracking.claim-batch", "500");
+            c.put("relay.tracking.capacity", "20000");
+            c.put("relay.tracking.poll-interval", "10s");
+            c.put("relay.tracking.reconcile-interval", "5m");
+            c.put("relay.tracking.backoff-min", "1s");
+            c.put("relay.tracking.backoff-max", "30s");
+            c.put("quarkus.log.category.\"io.orderrelay\".level", "WARN");
+            c.put("quarkus.log.category.\"io.orderrelay.tracking.OrderSubscriber\".level", System.getProperty("bench.log", "WARN"));
+            return c;
+        }
+    }
+
+    @Inject
+    SandboxControl sandbox;
+
+    @Inject
+    TrackingService tracking;
+
+    @Inject
+    TrackingMetrics metrics;
+
+    @Inject
+    DataSource dataSource;
+
+    private static final StringBuilder REPORT = new StringBuilder();
+
+    private static void report(String format, Object... args) {
+        String line = String.format(format, args);
+        System.out.println("[TrackingBenchmark] " + line);
+        REPORT.append(line).append('\n');
+    }
+
+    @Test
+    void holdsManyLiveStreamsAndMeasuresMessageToCommitLatency() throws Exception {
+        int n = Integer.getInteger("bench.orders", 9000);
+        int rate = Integer.getInteger("bench.rate", 200);
+        int seconds = Integer.getInteger("bench.seconds", 20);
+        int cores = Runtime.getRuntime().availableProcessors();
+        report("orders=%d rate=%d/s seconds=%d cores=%d maxHeap=%dMB", n, rate, seconds, cores,
+                Runtime.getRuntime().maxMemory() >> 20);
+
+        long rssBefore = rssKb();
+        List<String> upstream = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            upstream.add(sandbox.createOrder("bench" + i + "@example.com").get("order_id").asText());
+        }
+        insertOrders(upstream);
+
+        long start = System.nanoTime();
+        tracking.tracker().wake();
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
+                .until(() -> tracking.tracker().liveStreamCount() >= n);
+        double ramp = (System.nanoTime() - start) / 1e9;
+        report("all %d streams live after %.1f s (claimed in batches of 500 every 500 ms)", n, ramp);
+        long subscribers = upstream.stream().mapToLong(sandbox::subscriberCount).sum();
+        report("sandbox subscribers=%d polling=%d", subscribers, tracking.tracker().pollingCount());
+
+        System.gc();
+        Thread.sleep(3000); // settle before measuring the idle cost
+        long cpu0 = cpuNanos();
+        long t0 = System.nanoTime();
+        Thread.sleep(10_000);
+        double idleCpu = 100.0 * (cpuNanos() - cpu0) / (System.nanoTime() - t0);
+        long heapUsed = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20;
+        report("idle with %d streams: RSS %d MB (was %d MB before the orders), heap used %d MB, CPU %.1f%% of one core",
+                n, rssKb() >> 10, rssBefore >> 10, heapUsed, idleCpu);
+
+        // load: every event sets one order to a state it never had (an unknown state: a new transition each time)
+        double before = transitionsRecorded();
+        Map<String, Instant> sentAt = new ConcurrentHashMap<>();
+        long cpu1 = cpuNanos();
+        long t1 = System.nanoTime();
+        int events = 0;
+        long deadline = t1 + seconds * 1_000_000_000L;
+        long nextTick = t1;
+        while (System.nanoTime() < deadline) {
+            long due = (System.nanoTime() - t1) * rate / 1_000_000_000L;
+            while (events < due) {
+                String id = upstream.get(events % n);
+                String state = "BenchState" + (events / n);
+                sentAt.put(id + "/" + state, Instant.now());
+                sandbox.setState(id, state);
+                events++;
+            }
+            nextTick += 10_000_000L;
+            long wait = nextTick - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+        }
+        double loadSeconds = (System.nanoTime() - t1) / 1e9;
+        int sent = events;
+        await().atMost(Duration.ofMinutes(2)).until(() -> transitionsRecorded() - before >= sent);
+        double drain = (System.nanoTime() - t1) / 1e9 - loadSeconds;
+        double loadCpu = 100.0 * (cpuNanos() - cpu1) / (System.nanoTime() - t1);
+        report("load: %d events in %.1f s (%.0f/s), all committed %.2f s after the last; CPU %.1f%% of one core, RSS %d MB",
+                sent, loadSeconds, sent / loadSeconds, drain, loadCpu, rssKb() >> 10);
+
+        HistogramSnapshot snap = metrics.latency().takeSnapshot();
+        StringBuilder pct = new StringBuilder();
+        for (ValueAtPercentile v : snap.percentileValues()) {
+            pct.append(String.format(" p%.0f=%.1fms", v.percentile() * 100, v.value(java.util.concurrent.TimeUnit.MILLISECONDS)));
+        }
+        report("tracker timer (message parsed -> transaction committed):%s max=%.1fms count=%d", pct,
+                snap.max(java.util.concurrent.TimeUnit.MILLISECONDS), snap.count());
+        long[] endToEnd = endToEndMillis(sentAt);
+        report("end to end (sandbox state change -> transition row written, %d samples): p50=%dms p99=%dms max=%dms",
+                endToEnd.length, pctl(endToEnd, 0.50), pctl(endToEnd, 0.99), endToEnd[endToEnd.length - 1]);
+        report("reconnects=%.0f invalid=%.0f live=%d", metrics.reconnects(), metrics.invalidPayloads(),
+                tracking.tracker().liveStreamCount());
+
+        Path out = Path.of("target", "benchmark", "tracking.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, REPORT.toString());
+
+        // leave nothing open for whatever runs next
+        tracking.tracker().stop();
+        upstream.forEach(id -> sandbox.setState(id, "Canceled"));
+    }
+
+    private double transitionsRecorded() {
+        return metrics.registry().find("relay.tracking.transitions").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+    }
+
+    private void insertOrders(List<String> upstream) throws Exception {
+        Timestamp now = Timestamp.from(Instant.now());
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement o = c.prepareStatement("""
+                    insert into orders (id, partner_id, upstream_order_id, state, sequence, country_code, request, coin,
+                                        payment_via, deliveries, created_at, updated_at)
+                    values (?, 'bench', ?, 'WaitingForPayment', 1, 'US', '{}'::jsonb, 'USDC', 'USER_WALLET', '[]'::jsonb, ?, ?)""");
+                    PreparedStatement t = c.prepareStatement("""
+                            insert into order_transitions (order_id, sequence, event_id, from_state, to_state, occurred_at, source)
+                            values (?, 1, ?, null, 'WaitingForPayment', ?, 'create')""")) {
+                for (String id : upstream) {
+                    UUID orderId = UUID.randomUUID();
+                    o.setObject(1, orderId);
+                    o.setString(2, id);
+                    o.setTimestamp(3, now);
+                    o.setTimestamp(4, now);
+                    o.addBatch();
+                    t.setObject(1, orderId);
+                    t.setObject(2, UUID.randomUUID());
+                    t.setTimestamp(3, now);
+                    t.addBatch();
+                }
+                o.executeBatch();
+                t.executeBatch();
+            }
+            c.commit();
+        }
+    }
+
+    private long[] endToEndMillis(Map<String, Instant> sentAt) throws Exception {
+        List<Long> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                select o.upstream_order_id, t.to_state, t.occurred_at from order_transitions t join orders o on o.id = t.order_id
+                where o.partner_id = 'bench' and t.to_state like 'BenchState%'""")) {
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    Instant sent = sentAt.get(r.getString(1) + "/" + r.getString(2));
+                    if (sent != null) {
+                        out.add(Duration.between(sent, r.getTimestamp(3).toInstant()).toMillis());
+                    }
+                }
+            }
+        }
+        long[] a = out.stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(a);
+        return a.length == 0 ? new long[] { 0 } : a;
+    }
+
+    private static long pctl(long[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static long rssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (Exception e) {
+            // not Linux
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,167 @@
+package io.orderrelay.tracking;
+
+import static io.orderrelay.tracking.TrackingFixtures.FULL_PATH;
+import static io.orderrelay.tracking.TrackingFixtures.WAIT;
+import static io.orderrelay.tracking.TrackingFixtures.advanceAndAwait;
+import static io.orderrelay.tracking.TrackingFixtures.assertTransitions;
+import static io.orderrelay.tracking.TrackingFixtures.awaitState;
+import static io.orderrelay.tracking.TrackingFixtures.driveToDone;
+import static io.orderrelay.tracking.TrackingFixtures.place;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import io.orderrelay.order.Order;
+import io.orderrelay.sandbox.SandboxControl;
+import io.orderrelay.tracking.TrackingFixtures.Placed;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Several trackers on one database, as several replicas: one follower per order, takeover, restart. */
+@QuarkusTest
+class TrackingOwnershipIT {
+
+    @Inject
+    SandboxControl sandbox;
+
+    @Inject
+    TrackingService tracking;
+
+    @Inject
+    Leases leases;
+
+    @Inject
+    EntityManager em;
+
+    private final List<Tracker> extra = new ArrayList<>();
+
+    @AfterEach
+    void backToOneReplica() {
+        extra.forEach(Tracker::stop);
+        extra.clear();
+        if (!tracking.tracker().running()) {
+            tracking.restart();
+        }
+    }
+
+    private Tracker replica(String name, int capacity) {
+        Tracker t = tracking.newTracker(name + "-" + UUID.randomUUID().toString().substring(0, 6),
+                tracking.settings().withCapacity(capacity));
+        extra.add(t);
+        t.start();
+        return t;
+    }
+
+    private Map<UUID, String> owners(List<Placed> orders) throws Exception {
+        return leases.owners(orders.stream().map(Placed::id).toList());
+    }
+
+    private boolean eachFollowedOnce(List<Placed> orders) {
+        return orders.stream().allMatch(o -> sandbox.subscriberCount(o.upstreamId()) == 1);
+    }
+
+    @Test
+    void twoReplicasFollowEachOrderExactlyOnceAndTakeOverADeadOnesOrders() throws Exception {
+        tracking.tracker().stop(); // graceful: this replica releases everything and follows nothing
+        Tracker a = replica("a", 3);
+        Tracker b = replica("b", 3);
+        List<Placed> orders = IntStream.range(0, 6).mapToObj(i -> place()).toList();
+
+        await().atMost(WAIT).until(() -> a.heldOrders().size() == 3 && b.heldOrders().size() == 3);
+        await().atMost(WAIT).until(() -> eachFollowedOnce(orders));
+        // and it stays so: renewals and claims never add a second follower
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> eachFollowedOnce(orders));
+        Map<UUID, String> owners = owners(orders);
+        assertEquals(3, owners.values().stream().filter(a.owner()::equals).count());
+        assertEquals(3, owners.values().stream().filter(b.owner()::equals).count());
+
+        List<Placed> ofA = orders.stream().filter(o -> a.heldOrders().contains(o.id())).toList();
+        a.kill(); // no release: its leases must expire first
+        Placed moved = ofA.get(0);
+        sandbox.advance(moved.upstreamId()); // while nobody follows it
+
+        Tracker c = tracking.restart();
+        await().atMost(WAIT).until(() -> c.heldOrders().containsAll(ofA.stream().map(Placed::id).toList()));
+        awaitState(moved.id(), "PaymentReceived");
+        await().atMost(WAIT).until(() -> eachFollowedOnce(orders));
+        assertEquals(3, b.heldOrders().size());
+
+        for (Placed o : orders) {
+            driveToDone(sandbox, o);
+        }
+        for (Placed o : orders) {
+            assertTransitions(o.id(), FULL_PATH);
+        }
+        await().atMost(WAIT).until(() -> orders.stream().allMatch(o -> sandbox.subscriberCount(o.upstreamId()) == 0));
+        assertEquals(Map.of(), owners(orders), "terminal orders hold no lease");
+    }
+
+    @Test
+    void gracefulStopHandsOrdersOverWithoutWaitingForTheLease() throws Exception {
+        Placed order = place();
+        await().atMost(WAIT).until(() -> tracking.tracker().heldOrders().contains(order.id()));
+        Tracker other = replica("other", 10);
+        tracking.tracker().stop();
+        await().atMost(Duration.ofMillis(1500)).until(() -> other.heldOrders().contains(order.id()));
+        await().atMost(WAIT).until(() -> sandbox.subscriberCount(order.upstreamId()) == 1);
+        other.stop();
+        tracking.restart();
+        driveToDone(sandbox, order);
+        assertTransitions(order.id(), FULL_PATH);
+    }
+
+    @Test
+    void aKilledAndRestartedReplicaMissesNothingAndRecordsNothingTwice() {
+        List<Placed> orders = IntStream.range(0, 3).mapToObj(i -> place()).toList();
+        for (Placed o : orders) {
+            advanceAndAwait(sandbox, o); // PaymentReceived, recorded live
+        }
+        tracking.tracker().kill();
+        await().atMost(WAIT).until(() -> orders.stream().allMatch(o -> sandbox.subscriberCount(o.upstreamId()) == 0));
+        for (Placed o : orders) {
+            sandbox.advance(o.upstreamId()); // WaitingForDelivery while this replica is down
+        }
+        tracking.restart();
+        for (Placed o : orders) {
+            awaitState(o.id(), "WaitingForDelivery");
+        }
+        for (Placed o : orders) {
+            driveToDone(sandbox, o);
+            assertTransitions(o.id(), FULL_PATH);
+        }
+    }
+
+    @Test
+    void anOrderLeftSubmittingBecomesSubmissionUncertain() {
+        UUID id = UUID.randomUUID();
+        Instant old = Instant.now().minus(Duration.ofMinutes(10));
+        QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("""
+                    insert into orders (id, partner_id, state, sequence, country_code, request, coin, payment_via,
+                                        deliveries, created_at, updated_at)
+                    values (?1, 'acme', 'Submitting', 1, 'US', '{}'::jsonb, 'USDC', 'USER_WALLET', '[]'::jsonb, ?2, ?2)""")
+                    .setParameter(1, id).setParameter(2, java.sql.Timestamp.from(old)).executeUpdate();
+            em.createNativeQuery("""
+                    insert into order_transitions (order_id, sequence, event_id, from_state, to_state, occurred_at, source)
+                    values (?1, 1, ?2, null, 'Submitting', ?3, 'create')""")
+                    .setParameter(1, id).setParameter(2, UUID.randomUUID()).setParameter(3, java.sql.Timestamp.from(old))
+                    .executeUpdate();
+        });
+        awaitState(id, "SubmissionUncertain");
+        assertTransitions(id, List.of("Submitting", "SubmissionUncertain"));
+        assertEquals(List.of("create", "reconcile"), TrackingFixtures.transitions(id).getList("items.source"));
+        String reason = QuarkusTransaction.requiringNew().call(() -> Order.<Order>findById(id).stateReason);
+        org.junit.jupiter.api.Assertions.assertNotNull(reason);
+    }
+}
