@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.orderrelay.config.RelayConfig;
 
@@ -27,6 +28,7 @@ public class TargetGuard {
     private final boolean allowPrivate;
     private final boolean allowHttp;
 
+    @Inject
     public TargetGuard(RelayConfig config) {
         this(config.webhook().allowPrivateTargets(), config.webhook().allowHttp().orElse(false));
     }
