@@ -1,0 +1,57 @@
+package io.orderrelay.outbox;
+
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+
+/** Refreshes the backlog gauges and prunes rows sent longer ago than the retention period. */
+@ApplicationScoped
+public class OutboxHousekeeping {
+
+    private static final int PRUNE_CHUNK = 10_000;
+
+    private final OutboxStore store;
+    private final OutboxMetrics metrics;
+    private final OutboxConfig config;
+
+    public OutboxHousekeeping(OutboxStore store, OutboxMetrics metrics, OutboxConfig config) {
+        this.store = store;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    @Scheduled(every = "${relay.outbox.stats-every:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void refreshGauges() {
+        try {
+            metrics.backlog(QuarkusTransaction.requiringNew().call(store::backlog));
+        } catch (RuntimeException e) {
+            Log.debugf("Outbox backlog not readable: %s", e.toString());
+        }
+    }
+
+    /** Chunked deletes keep each transaction short; several replicas pruning at once is harmless. */
+    @Scheduled(every = "${relay.outbox.prune-every:1h}", delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void pruneScheduled() {
+        prune();
+    }
+
+    /** Deletes sent rows past retention; answers how many. */
+    public int prune() {
+        Instant before = Instant.now().minus(config.retention());
+        int total = 0;
+        int deleted;
+        do {
+            deleted = QuarkusTransaction.requiringNew().call(() -> store.pruneSentBefore(before, PRUNE_CHUNK));
+            total += deleted;
+        } while (deleted == PRUNE_CHUNK);
+        if (total > 0) {
+            Log.infof("Pruned %d outbox rows sent before %s", total, before);
+        }
+        return total;
+    }
+}

@@ -1,0 +1,68 @@
+package io.orderrelay.outbox;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Prometheus names: {@code outbox_backlog_rows}, {@code outbox_oldest_pending_age_seconds},
+ * {@code outbox_published_total}, {@code outbox_publish_errors_total},
+ * {@code outbox_commit_to_ack_seconds} (histogram; from the row's insert in the recording transaction
+ * to the broker's acknowledgement).
+ */
+@ApplicationScoped
+public class OutboxMetrics {
+
+    private final AtomicLong backlogRows = new AtomicLong();
+    private final AtomicLong oldestAgeMillis = new AtomicLong();
+    private final Counter published;
+    private final Counter errors;
+    private final Timer commitToAck;
+
+    public OutboxMetrics(MeterRegistry registry) {
+        Gauge.builder("outbox.backlog.rows", backlogRows, AtomicLong::get)
+                .description("Outbox rows not yet acknowledged by Kafka")
+                .register(registry);
+        Gauge.builder("outbox.oldest.pending.age", oldestAgeMillis, a -> a.get() / 1000.0)
+                .baseUnit("seconds")
+                .description("Age of the oldest outbox row not yet acknowledged by Kafka")
+                .register(registry);
+        published = Counter.builder("outbox.published")
+                .description("Outbox records acknowledged by Kafka")
+                .register(registry);
+        errors = Counter.builder("outbox.publish.errors")
+                .description("Outbox records Kafka did not acknowledge (retried)")
+                .register(registry);
+        commitToAck = Timer.builder("outbox.commit.to.ack")
+                .description("From the outbox row's insert to the broker's acknowledgement")
+                .publishPercentileHistogram()
+                .publishPercentiles(0.5, 0.99)
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry);
+    }
+
+    void backlog(OutboxStore.Backlog backlog) {
+        backlogRows.set(backlog.rows());
+        oldestAgeMillis.set(backlog.oldestAge().toMillis());
+    }
+
+    void acknowledged(Duration commitToAckLatency) {
+        published.increment();
+        commitToAck.record(commitToAckLatency);
+    }
+
+    void failed(int records) {
+        errors.increment(records);
+    }
+
+    public Timer commitToAck() {
+        return commitToAck;
+    }
+}

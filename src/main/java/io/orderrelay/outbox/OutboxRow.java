@@ -1,0 +1,8 @@
+package io.orderrelay.outbox;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A pending outbox row as claimed by the relay. */
+record OutboxRow(long id, UUID eventId, UUID orderId, int sequence, String type, byte[] payload, Instant createdAt) {
+}
