@@ -65,7 +65,7 @@ class WebhookDeliveryIT {
     }
 
     @Test
-    void everyEventIsDeliveredOnceSignedInSequenceWithTheEnvelopeAsBody() {
+    void everyEventIsDeliveredOnceSignedInSequenceWithTheKafkaRecordAsBody() throws Exception {
         String partner = partner();
         Receiver r = receiver();
         JsonPath ep = endpoint(partner, r.url("/hooks"), "");
@@ -88,13 +88,26 @@ class WebhookDeliveryIT {
             assertEquals(partner, e.json().path("data").path("partner_id").asText());
             assertFalse(e.text().contains("redemption") || e.text().contains("buyer@example.com"));
         }
-        // the event ids are the transitions' (the Kafka record's) ids
+        // the body is the Kafka record's value, byte for byte (the outbox keeps what it publishes)
+        for (Receiver.Received e : events) {
+            assertTrue(java.util.Arrays.equals(outboxPayload(UUID.fromString(e.id())), e.body()), "same bytes as Kafka");
+        }
         Api.given().get("/v1/partners/" + partner + "/webhook-endpoints/" + ep.getString("id") + "/deliveries")
                 .then().statusCode(200)
                 .body("items", hasSize(4))
                 .body("items.status", contains("succeeded", "succeeded", "succeeded", "succeeded"))
                 .body("items[0].attempts", hasSize(1))
                 .body("items[0].attempts[0].status_code", equalTo(200));
+    }
+
+    private byte[] outboxPayload(UUID eventId) throws java.sql.SQLException {
+        try (var c = db.getConnection(); var st = c.prepareStatement("select payload from outbox where event_id = ?")) {
+            st.setObject(1, eventId);
+            try (var rs = st.executeQuery()) {
+                assertTrue(rs.next(), "outbox row of " + eventId);
+                return rs.getBytes(1);
+            }
+        }
     }
 
     @Test
