@@ -94,7 +94,10 @@ public class WebhookDispatcher {
                 .setIdleTimeout(60)
                 .setTryUseCompression(false)
                 .setVerifyHost(true),
-                new PoolOptions().setHttp1MaxSize(settings.maxInFlightPerEndpoint()).setMaxWaitQueueSize(-1));
+                // The pool is per origin, and several endpoints may share one (same host, other paths): the claim
+                // query bounds each endpoint, the pool only the whole replica, so a hanging endpoint cannot take the
+                // connections its host-mates need.
+                new PoolOptions().setHttp1MaxSize(settings.maxInFlight()).setMaxWaitQueueSize(-1));
         pump = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "webhook-dispatcher");
             t.setDaemon(true);
