@@ -34,7 +34,9 @@ create table webhook_deliveries (
     sequence         integer,
     body             text        not null,
     body_sealed      boolean     not null,
-    -- pending | succeeded | failed
+    -- pending: next in line for its order at this endpoint, sent at next_attempt_at;
+    -- waiting: behind an earlier event of the same order for this endpoint (made pending when that one ends);
+    -- succeeded | failed: done
     status           text        not null,
     attempt_count    integer     not null default 0,
     -- attempt_count when a caller last asked for a retry: the retry schedule restarts from there
@@ -52,8 +54,9 @@ create index webhook_deliveries_due on webhook_deliveries (endpoint_id, next_att
 -- in flight (or abandoned by a crashed replica), counted per endpoint against its concurrency limit
 create index webhook_deliveries_claimed on webhook_deliveries (endpoint_id)
     where status = 'pending' and claimed_until is not null;
--- per endpoint and order, the head of the line (lowest pending sequence)
-create index webhook_deliveries_line on webhook_deliveries (endpoint_id, order_id, sequence) where status = 'pending';
+-- per endpoint and order, the line of events not yet done
+create index webhook_deliveries_line on webhook_deliveries (endpoint_id, order_id, sequence, id)
+    where status in ('pending', 'waiting');
 -- replay finds the bytes an event was first sent with
 create index webhook_deliveries_event on webhook_deliveries (event_id);
 -- the attempt log, newest first

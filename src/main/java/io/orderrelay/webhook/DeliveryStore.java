@@ -22,11 +22,19 @@ import jakarta.enterprise.context.ApplicationScoped;
  * webhook_deliveries and webhook_attempts. Claims use {@code FOR UPDATE SKIP LOCKED} plus a lease
  * ({@code claimed_until}), so replicas share the work and a crashed replica's claims are taken over when the lease
  * runs out.
+ *
+ * <p>Per endpoint, one order's events form a line: only its head is {@code pending} (claimable when due), the rest
+ * are {@code waiting} and the next one is made pending when the head succeeds or fails for good. Claims therefore
+ * only scan due heads, however large the backlog of an endpoint that is down. Every change to a line takes a
+ * transaction-scoped advisory lock on (endpoint, order), so a transition's fan-out and the end of its predecessor
+ * cannot miss each other.
  */
 @ApplicationScoped
 public class DeliveryStore {
 
     public static final String PENDING = "pending";
+    /** Behind an earlier event of the same order for the same endpoint; shown to callers as pending. */
+    public static final String WAITING = "waiting";
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
 
@@ -42,7 +50,7 @@ public class DeliveryStore {
     }
 
     /** A claimed delivery with what sending it needs. */
-    public record Claimed(UUID id, UUID endpointId, UUID eventId, String body, boolean sealed, int attemptCount,
+    public record Claimed(UUID id, UUID endpointId, UUID eventId, UUID orderId, String body, boolean sealed, int attemptCount,
             int retryBase, UUID claimToken, String url, String sealedSecret, String sealedPreviousSecret,
             Instant previousSecretUntil) {
     }
@@ -62,8 +70,12 @@ public class DeliveryStore {
         try (Connection c = db.getConnection(); PreparedStatement st = c.prepareStatement("""
                 insert into webhook_deliveries (id, endpoint_id, event_id, event_type, order_id, sequence, body,
                   body_sealed, status, next_attempt_at, created_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)""")) {
+                select ?, ?, ?, ?, ?, ?, ?, ?,
+                  case when exists (select 1 from webhook_deliveries w where w.endpoint_id = ? and w.order_id = ?
+                                    and w.status in ('pending', 'waiting'))
+                       then 'waiting' else 'pending' end, ?, ?""")) {
             for (NewDelivery d : deliveries) {
+                lockLine(c, d.endpointId(), d.orderId());
                 st.setObject(1, d.id());
                 st.setObject(2, d.endpointId());
                 st.setObject(3, d.eventId());
@@ -72,21 +84,51 @@ public class DeliveryStore {
                 st.setObject(6, d.sequence());
                 st.setString(7, d.body());
                 st.setBoolean(8, d.sealed());
-                Jdbc.set(st, 9, now);
-                Jdbc.set(st, 10, now);
-                st.addBatch();
+                st.setObject(9, d.endpointId());
+                st.setObject(10, d.orderId());
+                Jdbc.set(st, 11, now);
+                Jdbc.set(st, 12, now);
+                st.executeUpdate();
             }
-            st.executeBatch();
         } catch (SQLException e) {
             throw Jdbc.failure(e);
         }
     }
 
+    /** Serialises changes to one (endpoint, order) line until the transaction ends; no-op for test events. */
+    private static void lockLine(Connection c, UUID endpointId, UUID orderId) throws SQLException {
+        if (orderId == null) {
+            return;
+        }
+        try (PreparedStatement st = c.prepareStatement("select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+            st.setString(1, endpointId + ":" + orderId);
+            st.executeQuery().close();
+        }
+    }
+
+    /** The next waiting event of the line becomes pending, due now, unless the line already has a pending head. */
+    private static void advance(Connection c, UUID endpointId, UUID orderId) throws SQLException {
+        if (orderId == null) {
+            return;
+        }
+        try (PreparedStatement st = c.prepareStatement("""
+                update webhook_deliveries set status = 'pending', next_attempt_at = now()
+                where id = (select id from webhook_deliveries where endpoint_id = ? and order_id = ? and status = 'waiting'
+                            order by sequence, id limit 1)
+                  and not exists (select 1 from webhook_deliveries where endpoint_id = ? and order_id = ?
+                                  and status = 'pending')""")) {
+            st.setObject(1, endpointId);
+            st.setObject(2, orderId);
+            st.setObject(3, endpointId);
+            st.setObject(4, orderId);
+            st.executeUpdate();
+        }
+    }
+
     /**
-     * Claims up to {@code limit} due deliveries for this replica. A delivery is due when its time has come, its
-     * endpoint is enabled and below {@code perEndpoint} requests in flight (all replicas), and no earlier event of
-     * the same order waits for the same endpoint (nor is in flight to it): one order's events go out one at a time
-     * in sequence order, while other orders and endpoints proceed.
+     * Claims up to {@code limit} due deliveries for this replica: pending heads whose time has come, of enabled
+     * endpoints below {@code perEndpoint} requests in flight (all replicas). One order's events go out one at a
+     * time in sequence order (the line), while other orders and endpoints proceed.
      */
     public List<Claimed> claim(int limit, int perEndpoint, Duration lease) {
         if (limit <= 0) {
@@ -108,12 +150,6 @@ public class DeliveryStore {
                           select d.id, d.next_attempt_at from webhook_deliveries d
                           where d.endpoint_id = e.id and d.status = 'pending' and d.next_attempt_at <= now()
                             and (d.claimed_until is null or d.claimed_until <= now())
-                            and (d.order_id is null or not exists (
-                              select 1 from webhook_deliveries p
-                              where p.endpoint_id = d.endpoint_id and p.order_id = d.order_id
-                                and p.status = 'pending' and p.id <> d.id
-                                and ((p.sequence, p.id) < (d.sequence, d.id)
-                                     or (p.claimed_until is not null and p.claimed_until > now()))))
                           order by d.next_attempt_at, d.id
                           limit greatest(? - coalesce(b.n, 0), 0)) x
                         where e.enabled
@@ -142,7 +178,7 @@ public class DeliveryStore {
                         set claimed_until = now() + make_interval(secs => ?), claim_token = ?
                         from locked, webhook_endpoints e
                         where d.id = locked.id and e.id = d.endpoint_id
-                        returning d.id, d.endpoint_id, d.event_id, d.body, d.body_sealed, d.attempt_count, d.retry_base,
+                        returning d.id, d.endpoint_id, d.event_id, d.order_id, d.body, d.body_sealed, d.attempt_count, d.retry_base,
                           e.url, e.secret, e.previous_secret, e.previous_secret_until""")) {
                     st.setArray(1, uuids(c, candidates));
                     st.setDouble(2, lease.toMillis() / 1000.0);
@@ -150,7 +186,7 @@ public class DeliveryStore {
                     try (ResultSet rs = st.executeQuery()) {
                         while (rs.next()) {
                             claimed.add(new Claimed(Jdbc.uuid(rs, "id"), Jdbc.uuid(rs, "endpoint_id"),
-                                    Jdbc.uuid(rs, "event_id"), rs.getString("body"), rs.getBoolean("body_sealed"),
+                                    Jdbc.uuid(rs, "event_id"), Jdbc.uuid(rs, "order_id"), rs.getString("body"), rs.getBoolean("body_sealed"),
                                     rs.getInt("attempt_count"), rs.getInt("retry_base"), token, rs.getString("url"),
                                     rs.getString("secret"), rs.getString("previous_secret"),
                                     Jdbc.instant(rs, "previous_secret_until")));
@@ -179,6 +215,7 @@ public class DeliveryStore {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
+                lockLine(c, claim.endpointId(), claim.orderId());
                 int updated;
                 try (PreparedStatement st = c.prepareStatement("""
                         update webhook_deliveries
@@ -208,6 +245,9 @@ public class DeliveryStore {
                     st.setString(7, attempt.responseExcerpt());
                     st.executeUpdate();
                 }
+                if (!PENDING.equals(status)) {
+                    advance(c, claim.endpointId(), claim.orderId());
+                }
                 c.commit();
                 return true;
             } catch (SQLException | RuntimeException e) {
@@ -228,17 +268,41 @@ public class DeliveryStore {
                 });
     }
 
-    /** Sends it again now, with a fresh retry schedule; answers false when there is no such delivery. */
-    public boolean retry(UUID endpointId, UUID deliveryId, Instant now) {
-        return update("""
-                update webhook_deliveries set status = 'pending', next_attempt_at = ?, retry_base = attempt_count,
-                  completed_at = null
-                where id = ? and endpoint_id = ? and (status <> 'pending' or claimed_until is null or claimed_until <= now())""",
-                st -> {
-                    Jdbc.set(st, 1, now);
-                    st.setObject(2, deliveryId);
-                    st.setObject(3, endpointId);
-                }) > 0;
+    /**
+     * Sends it again with a fresh retry schedule: now, or after the earlier events of its order still in line.
+     * Answers false when it is being sent right now. Runs in the caller's transaction.
+     */
+    public boolean retry(UUID endpointId, UUID deliveryId, UUID orderId, Instant now) {
+        try (Connection c = db.getConnection()) {
+            lockLine(c, endpointId, orderId);
+            try (PreparedStatement st = c.prepareStatement("""
+                    update webhook_deliveries d set
+                      status = case when d.order_id is not null and exists (select 1 from webhook_deliveries w
+                                 where w.endpoint_id = d.endpoint_id and w.order_id = d.order_id and w.id <> d.id
+                                   and w.status in ('pending', 'waiting'))
+                               then 'waiting' else 'pending' end,
+                      next_attempt_at = ?, retry_base = attempt_count, completed_at = null
+                    where d.id = ? and d.endpoint_id = ? and d.status in ('succeeded', 'failed')""")) {
+                Jdbc.set(st, 1, now);
+                st.setObject(2, deliveryId);
+                st.setObject(3, endpointId);
+                if (st.executeUpdate() > 0) {
+                    return true;
+                }
+            }
+            // already pending: bring it forward unless in flight
+            try (PreparedStatement st = c.prepareStatement("""
+                    update webhook_deliveries set next_attempt_at = ?, retry_base = attempt_count
+                    where id = ? and endpoint_id = ? and status in ('pending', 'waiting')
+                      and (claimed_until is null or claimed_until <= now())""")) {
+                Jdbc.set(st, 1, now);
+                st.setObject(2, deliveryId);
+                st.setObject(3, endpointId);
+                return st.executeUpdate() > 0;
+            }
+        } catch (SQLException e) {
+            throw Jdbc.failure(e);
+        }
     }
 
     /** The body an event was already queued with for this endpoint, if any (replay resends the same bytes). */
@@ -273,14 +337,16 @@ public class DeliveryStore {
     public List<Row> list(UUID endpointId, String status, UUID before, int limit) {
         return rows("""
                 select * from webhook_deliveries
-                where endpoint_id = ? and (?::text is null or status = ?) and (?::uuid is null or id < ?)
+                where endpoint_id = ? and (?::text is null or status = ? or (? = 'pending' and status = 'waiting'))
+                  and (?::uuid is null or id < ?)
                 order by id desc limit ?""", st -> {
             st.setObject(1, endpointId);
             st.setString(2, status);
             st.setString(3, status);
-            st.setObject(4, before);
+            st.setString(4, status);
             st.setObject(5, before);
-            st.setInt(6, limit);
+            st.setObject(6, before);
+            st.setInt(7, limit);
         });
     }
 
@@ -289,7 +355,7 @@ public class DeliveryStore {
         Map<UUID, Long> backlog = new LinkedHashMap<>();
         try (Connection c = db.getConnection(); PreparedStatement st = c.prepareStatement("""
                 select d.endpoint_id, count(*) from webhook_deliveries d
-                where d.status = 'pending' group by d.endpoint_id""");
+                where d.status in ('pending', 'waiting') group by d.endpoint_id""");
                 ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 backlog.put(Jdbc.uuid(rs, "endpoint_id"), rs.getLong(2));
@@ -307,10 +373,11 @@ public class DeliveryStore {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     UUID id = Jdbc.uuid(rs, "id");
-                    String status = rs.getString("status");
+                    String stored = rs.getString("status");
+                    String status = WAITING.equals(stored) ? PENDING : stored;
                     rows.put(id, new Row(id, Jdbc.uuid(rs, "endpoint_id"), Jdbc.uuid(rs, "event_id"),
                             rs.getString("event_type"), Jdbc.uuid(rs, "order_id"), Jdbc.integer(rs, "sequence"), status,
-                            PENDING.equals(status) ? Jdbc.instant(rs, "next_attempt_at") : null, new ArrayList<>()));
+                            PENDING.equals(stored) ? Jdbc.instant(rs, "next_attempt_at") : null, new ArrayList<>()));
                 }
             }
             if (!rows.isEmpty()) {

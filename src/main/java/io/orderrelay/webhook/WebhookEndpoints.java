@@ -206,8 +206,8 @@ public class WebhookEndpoints {
     public DeliveryStore.Row retry(String partnerId, String id, String deliveryId) {
         Endpoint e = get(partnerId, id);
         UUID uuid = uuid(deliveryId, "delivery_id");
-        deliveries.find(e.id(), uuid).orElseThrow(() -> ProblemException.notFound("Delivery " + uuid));
-        if (!deliveries.retry(e.id(), uuid, now())) {
+        DeliveryStore.Row row = deliveries.find(e.id(), uuid).orElseThrow(() -> ProblemException.notFound("Delivery " + uuid));
+        if (!deliveries.retry(e.id(), uuid, row.orderId(), now())) {
             throw ProblemException.conflict("The delivery is being sent right now");
         }
         fanOut.wakeAfterCommit();
