@@ -50,6 +50,9 @@ class WebhookBenchmark {
     @Inject
     Vertx vertx;
 
+    @Inject
+    WebhookDispatcher dispatcher;
+
     /** webhook-id + endpoint path -> receipt time (System.nanoTime). */
     private final Map<String, Long> received = new ConcurrentHashMap<>();
     private final AtomicInteger hangingHits = new AtomicInteger();
@@ -74,11 +77,13 @@ class WebhookBenchmark {
                 + " cores; " + ORDERS + " orders x " + STATES + " transitions, " + ENDPOINTS + " endpoints) ===\n");
 
         report.append(ceiling(base)).append('\n');
-        run("warm-up", base, false, 20); // JIT, pools
+        run("warm-up", base, false, 20, false); // JIT, pools
         received.clear();
-        report.append(run("healthy endpoints only", base, false, ORDERS)).append('\n');
+        report.append(run("healthy endpoints only", base, false, ORDERS, false)).append('\n');
         received.clear();
-        report.append(run("plus one hanging endpoint", base, true, ORDERS)).append('\n');
+        report.append(run("backlog drain (dispatcher off while writing)", base, false, ORDERS, true)).append('\n');
+        received.clear();
+        report.append(run("plus one hanging endpoint", base, true, ORDERS, false)).append('\n');
         report.append("hanging endpoint: ").append(hangingHits.get())
                 .append(" requests received, none answered (each ends at the 10 s timeout)\n");
         System.out.println(report);
@@ -87,7 +92,7 @@ class WebhookBenchmark {
     }
 
     /** One load: orders of a fresh partner with ENDPOINTS healthy endpoints (and optionally a hanging one). */
-    private String run(String name, String base, boolean withHanging, int orders) throws Exception {
+    private String run(String name, String base, boolean withHanging, int orders, boolean drain) throws Exception {
         String partner = WebhookFixtures.partner();
         for (int i = 0; i < ENDPOINTS; i++) {
             WebhookFixtures.endpoint(partner, base + "/ok" + i, "\"event_types\": [\"order.*\"]");
@@ -105,6 +110,9 @@ class WebhookBenchmark {
         // the measured part: transitions committed by WRITERS threads, each a transaction of its own
         Map<String, Long> committed = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
+        if (drain) {
+            dispatcher.stop();
+        }
         long start = System.nanoTime();
         List<Future<?>> work = new ArrayList<>();
         for (UUID id : ids) {
@@ -123,6 +131,10 @@ class WebhookBenchmark {
             f.get();
         }
         double writeSeconds = (System.nanoTime() - start) / 1e9;
+        if (drain) {
+            start = System.nanoTime(); // throughput of the dispatcher alone, from a full backlog
+            dispatcher.start();
+        }
         int expected = ids.size() * STATES * ENDPOINTS;
         Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
                 .until(() -> received.size() >= expected);
@@ -134,7 +146,7 @@ class WebhookBenchmark {
         List<Long> latencies = new ArrayList<>();
         received.forEach((key, at) -> latencies.add(at - committed.get(key.substring(0, 36))));
         Collections.sort(latencies);
-        return String.format("%-28s %6d deliveries in %5.2f s: %7.1f deliveries/s (transitions committed at %6.1f/s); "
+        return String.format("%-44s %6d deliveries in %5.2f s: %7.1f deliveries/s (transitions committed at %6.1f/s); "
                 + "commit->receipt p50 %6.1f ms, p99 %6.1f ms, max %6.1f ms", name, expected, seconds, expected / seconds,
                 ids.size() * STATES / writeSeconds, pct(latencies, 50), pct(latencies, 99),
                 latencies.get(latencies.size() - 1) / 1e6);
