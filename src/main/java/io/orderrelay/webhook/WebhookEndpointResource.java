@@ -1,0 +1,198 @@
+package io.orderrelay.webhook;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orderrelay.problem.ProblemException;
+import io.orderrelay.security.Caller;
+import io.orderrelay.security.Scopes;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** /v1/partners/{partner_id}/webhook-endpoints (DESIGN.md "Webhooks"). */
+@Path("/v1/partners/{partner_id}/webhook-endpoints")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Scopes.WEBHOOKS_MANAGE)
+@Tag(name = "webhooks")
+public class WebhookEndpointResource {
+
+    static final int MAX_LIMIT = 500;
+
+    private final WebhookEndpoints service;
+    private final Caller caller;
+
+    public WebhookEndpointResource(WebhookEndpoints service, Caller caller) {
+        this.service = service;
+        this.caller = caller;
+    }
+
+    /** What callers see of an endpoint; {@code secret} only on creation and rotation. */
+    public record EndpointAnswer(UUID id, String partnerId, String url, String description, List<String> eventTypes,
+            boolean includeSecrets, boolean enabled, String disabledReason, String secret,
+            Instant previousSecretExpiresAt, Instant createdAt, Instant updatedAt) {
+
+        static EndpointAnswer of(Endpoint e, String secret) {
+            Instant previous = e.previousSecretUntil() != null && e.previousSecretUntil().isAfter(Instant.now())
+                    ? e.previousSecretUntil() : null;
+            return new EndpointAnswer(e.id(), e.partnerId(), e.url(), e.description(), e.eventTypes(), e.includeSecrets(),
+                    e.enabled(), e.disabledReason(), secret, previous, e.createdAt(), e.updatedAt());
+        }
+    }
+
+    public record AttemptAnswer(Instant at, Integer statusCode, long durationMs, String error, String responseExcerpt) {
+    }
+
+    public record DeliveryAnswer(UUID id, UUID eventId, String eventType, UUID orderId, Integer sequence, String status,
+            List<AttemptAnswer> attempts, Instant nextAttemptAt) {
+
+        static DeliveryAnswer of(DeliveryStore.Row r) {
+            return new DeliveryAnswer(r.id(), r.eventId(), r.eventType(), r.orderId(), r.sequence(), r.status(),
+                    r.attempts().stream().map(a -> new AttemptAnswer(a.at(), a.statusCode(), a.durationMs(), a.error(),
+                            a.responseExcerpt())).toList(), r.nextAttemptAt());
+        }
+    }
+
+    public record DeliveryPage(List<DeliveryAnswer> items, String nextCursor) {
+    }
+
+    public record ReplayRequest(String since) {
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Register a webhook endpoint", description = "Answers the signing secret, shown only here and on rotation.")
+    public Response create(@PathParam("partner_id") String partnerId, WebhookEndpoints.Create body) {
+        partner(partnerId);
+        WebhookEndpoints.Created created = service.create(partnerId, body);
+        return Response.created(URI.create("/v1/partners/" + partnerId + "/webhook-endpoints/" + created.endpoint().id()))
+                .entity(EndpointAnswer.of(created.endpoint(), created.secret())).build();
+    }
+
+    @GET
+    @Operation(summary = "The partner's webhook endpoints (without secrets)")
+    public Map<String, List<EndpointAnswer>> list(@PathParam("partner_id") String partnerId) {
+        partner(partnerId);
+        return Map.of("items", service.list(partnerId).stream().map(e -> EndpointAnswer.of(e, null)).toList());
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One webhook endpoint (without its secret)")
+    public EndpointAnswer get(@PathParam("partner_id") String partnerId, @PathParam("id") String id) {
+        partner(partnerId);
+        return EndpointAnswer.of(service.get(partnerId, id), null);
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Change url, description, event_types (null = all) or enabled")
+    public EndpointAnswer patch(@PathParam("partner_id") String partnerId, @PathParam("id") String id, JsonNode body) {
+        partner(partnerId);
+        return EndpointAnswer.of(service.patch(partnerId, id, body), null);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Delete the endpoint and its delivery log")
+    public Response delete(@PathParam("partner_id") String partnerId, @PathParam("id") String id) {
+        partner(partnerId);
+        service.delete(partnerId, id);
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/{id}/rotate-secret")
+    @Operation(summary = "New signing secret; the old one keeps signing beside it for 24 h")
+    public EndpointAnswer rotate(@PathParam("partner_id") String partnerId, @PathParam("id") String id) {
+        partner(partnerId);
+        WebhookEndpoints.Created rotated = service.rotate(partnerId, id);
+        return EndpointAnswer.of(rotated.endpoint(), rotated.secret());
+    }
+
+    @POST
+    @Path("/{id}/test")
+    @Operation(summary = "Send a webhook.test event")
+    public Response test(@PathParam("partner_id") String partnerId, @PathParam("id") String id) {
+        partner(partnerId);
+        return Response.accepted(DeliveryAnswer.of(service.test(partnerId, id))).build();
+    }
+
+    @GET
+    @Path("/{id}/deliveries")
+    @Operation(summary = "The delivery and attempt log, newest first")
+    public DeliveryPage deliveries(@PathParam("partner_id") String partnerId, @PathParam("id") String id,
+            @QueryParam("status") String status, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        partner(partnerId);
+        WebhookEndpoints.Page page = service.deliveries(partnerId, id, status, limit(limit), cursor);
+        return new DeliveryPage(page.items().stream().map(DeliveryAnswer::of).toList(), page.nextCursor());
+    }
+
+    @POST
+    @Path("/{id}/deliveries/{delivery_id}/retry")
+    @Operation(summary = "Send a delivery again now, with a fresh retry schedule")
+    public Response retry(@PathParam("partner_id") String partnerId, @PathParam("id") String id,
+            @PathParam("delivery_id") String deliveryId) {
+        partner(partnerId);
+        return Response.accepted(DeliveryAnswer.of(service.retry(partnerId, id, deliveryId))).build();
+    }
+
+    @POST
+    @Path("/{id}/replay")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Queue again every event of the partner's orders since a time")
+    public Response replay(@PathParam("partner_id") String partnerId, @PathParam("id") String id, ReplayRequest body) {
+        partner(partnerId);
+        if (body == null || body.since() == null) {
+            throw ProblemException.badRequest("since", "is required: an RFC 3339 time such as 2026-11-25T10:00:00Z");
+        }
+        Instant since;
+        try {
+            since = OffsetDateTime.parse(body.since()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ProblemException.badRequest("since", "must be an RFC 3339 time such as 2026-11-25T10:00:00Z");
+        }
+        return Response.accepted(service.replay(partnerId, id, since)).build();
+    }
+
+    /** A partner-bound key asking for another partner gets 404: other partners' endpoints do not exist for it. */
+    private void partner(String partnerId) {
+        if (!caller.canSee(partnerId)) {
+            throw ProblemException.notFound("Partner " + partnerId);
+        }
+    }
+
+    private static int limit(String value) {
+        if (value == null) {
+            return 50;
+        }
+        try {
+            int limit = Integer.parseInt(value);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ProblemException.badRequest("limit", "must be a whole number from 1 to " + MAX_LIMIT);
+    }
+}

@@ -1,0 +1,87 @@
+package io.orderrelay.webhook;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+
+import io.orderrelay.order.Ids;
+import io.orderrelay.order.OrderState;
+import io.orderrelay.order.TransitionRecorded;
+import io.orderrelay.security.SecretBox;
+
+/**
+ * Writes one delivery per matching enabled endpoint of the order's partner, in the transaction that recorded the
+ * transition: the transition and its deliveries commit together or not at all.
+ */
+@ApplicationScoped
+public class WebhookFanOut {
+
+    private final EndpointStore endpoints;
+    private final DeliveryStore deliveries;
+    private final WebhookBodies bodies;
+    private final SecretBox box;
+    private final TransactionSynchronizationRegistry transactions;
+    private final WebhookDispatcher dispatcher;
+
+    public WebhookFanOut(EndpointStore endpoints, DeliveryStore deliveries, WebhookBodies bodies, SecretBox box,
+            TransactionSynchronizationRegistry transactions, WebhookDispatcher dispatcher) {
+        this.endpoints = endpoints;
+        this.deliveries = deliveries;
+        this.bodies = bodies;
+        this.box = box;
+        this.transactions = transactions;
+        this.dispatcher = dispatcher;
+    }
+
+    void on(@Observes TransitionRecorded event) {
+        String type = OrderState.eventType(event.transition().toState());
+        List<DeliveryStore.NewDelivery> rows = new ArrayList<>();
+        String plain = null;
+        String sealed = null;
+        for (Endpoint endpoint : endpoints.enabledOfPartner(event.order().partnerId())) {
+            if (!endpoint.wants(type)) {
+                continue;
+            }
+            String body;
+            if (endpoint.includeSecrets()) {
+                // sealed once per transition: the same ciphertext serves every include_secrets endpoint
+                sealed = sealed != null ? sealed : box.seal(bodies.transition(event, true));
+                body = sealed;
+            } else {
+                plain = plain != null ? plain : new String(bodies.transition(event, false), StandardCharsets.UTF_8);
+                body = plain;
+            }
+            rows.add(new DeliveryStore.NewDelivery(Ids.newId(), endpoint.id(), event.eventId(), type, event.order().id(),
+                    event.transition().sequence(), body, endpoint.includeSecrets()));
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        deliveries.insert(rows, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        wakeAfterCommit();
+    }
+
+    /** Sends without waiting for the next poll, once the rows are visible to the dispatcher. */
+    void wakeAfterCommit() {
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    dispatcher.wake();
+                }
+            }
+        });
+    }
+}
