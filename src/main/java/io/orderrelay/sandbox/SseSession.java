@@ -138,8 +138,9 @@ final class SseSession implements SandboxOrder.Subscriber {
     private void abort() {
         closed = true;
         order.unsubscribe(this);
-        // after the last message has left: closing earlier could discard it in flight
-        lastWrite.onComplete(v -> rc.request().connection().close());
+        // once the last message has left, and a moment later: a cut right behind the data can make the
+        // client discard what it had not read yet, and the fault is "stream breaks after n messages"
+        lastWrite.onComplete(v -> rc.vertx().setTimer(100, t -> rc.request().connection().close()));
     }
 
     private void gone() {
