@@ -82,6 +82,10 @@ public class WebhookEndpointResource {
     @Operation(summary = "Register a webhook endpoint", description = "Answers the signing secret, shown only here and on rotation.")
     public Response create(@PathParam("partner_id") String partnerId, WebhookEndpoints.Create body) {
         partner(partnerId);
+        if (body != null && Boolean.TRUE.equals(body.includeSecrets())) {
+            // redemption data in webhooks is the same secret as GET /v1/orders/{id}/deliveries
+            caller.requireScope(Scopes.ORDERS_SECRETS);
+        }
         WebhookEndpoints.Created created = service.create(partnerId, body);
         return Response.created(URI.create("/v1/partners/" + partnerId + "/webhook-endpoints/" + created.endpoint().id()))
                 .entity(EndpointAnswer.of(created.endpoint(), created.secret())).build();
@@ -108,6 +112,10 @@ public class WebhookEndpointResource {
     @Operation(summary = "Change url, description, event_types (null = all) or enabled")
     public EndpointAnswer patch(@PathParam("partner_id") String partnerId, @PathParam("id") String id, JsonNode body) {
         partner(partnerId);
+        if (body != null && (body.has("url") || body.has("enabled")) && service.get(partnerId, id).includeSecrets()) {
+            // pointing an include_secrets endpoint elsewhere (or back on) redirects redemption data
+            caller.requireScope(Scopes.ORDERS_SECRETS);
+        }
         return EndpointAnswer.of(service.patch(partnerId, id, body), null);
     }
 

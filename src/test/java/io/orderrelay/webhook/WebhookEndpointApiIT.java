@@ -179,4 +179,23 @@ class WebhookEndpointApiIT {
         RestAssured.given().header("Authorization", TestKeys.bearer(reader)).get(base(mine)).then().statusCode(403);
         RestAssured.given().get(base(mine)).then().statusCode(401);
     }
+
+    @Test
+    void endpointsReceivingRedemptionDataNeedTheSecretsScope() {
+        String mine = partner();
+        String manager = TestKeys.key("manager-" + mine, mine, Scopes.WEBHOOKS_MANAGE);
+        String custodian = TestKeys.key("custodian-" + mine, mine, Scopes.WEBHOOKS_MANAGE, Scopes.ORDERS_SECRETS);
+        String body = "{\"url\": \"https://127.0.0.1:9/secrets\", \"include_secrets\": true}";
+
+        RestAssured.given().header("Authorization", TestKeys.bearer(manager)).contentType("application/json").body(body)
+                .post(base(mine)).then().statusCode(403).contentType(PROBLEM);
+        String id = RestAssured.given().header("Authorization", TestKeys.bearer(custodian)).contentType("application/json")
+                .body(body).post(base(mine)).then().statusCode(201).extract().path("id");
+        RestAssured.given().header("Authorization", TestKeys.bearer(manager)).contentType("application/json")
+                .body("{\"url\": \"https://127.0.0.1:9/elsewhere\"}").patch(base(mine) + "/" + id)
+                .then().statusCode(403);
+        RestAssured.given().header("Authorization", TestKeys.bearer(manager)).contentType("application/json")
+                .body("{\"description\": \"renamed\"}").patch(base(mine) + "/" + id)
+                .then().statusCode(200);
+    }
 }
