@@ -29,8 +29,9 @@ create table orders (
     updated_at          timestamptz not null
 );
 
+-- a Rejected order never existed upstream, so its client_reference may be used again
 create unique index orders_partner_client_reference on orders (partner_id, client_reference)
-    where client_reference is not null;
+    where client_reference is not null and state <> 'Rejected';
 -- keyset pagination walks (created_at, id) descending
 create index orders_created on orders (created_at desc, id desc);
 create index orders_partner_created on orders (partner_id, created_at desc, id desc);

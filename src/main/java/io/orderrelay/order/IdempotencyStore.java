@@ -35,6 +35,10 @@ public class IdempotencyStore {
     public record Mismatch() implements Claim {
     }
 
+    /** A request with this key stored an order and did not finish answering: its outcome is the order's state. */
+    public record Settling(UUID orderId) implements Claim {
+    }
+
     private final EntityManager em;
 
     public IdempotencyStore(EntityManager em) {
@@ -67,6 +71,10 @@ public class IdempotencyStore {
         if (row[1] != null) {
             return new Replay(((Number) row[1]).intValue(), (String) row[2], (UUID) row[4]);
         }
+        if (row[4] != null) {
+            // never redo the work once an order exists: a second upstream create could buy twice
+            return new Settling((UUID) row[4]);
+        }
         Instant claimedAt = row[3] instanceof Timestamp t ? t.toInstant() : (Instant) row[3];
         if (claimedAt.isBefore(Instant.now().minus(ABANDONED_AFTER))) {
             em.createNativeQuery("update idempotency_keys set created_at = ?3 where scope = ?1 and key = ?2")
@@ -87,9 +95,23 @@ public class IdempotencyStore {
                 .executeUpdate();
     }
 
+    /** Ties the key to the order in the transaction that stores it. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void attach(String scope, String key, UUID orderId) {
+        em.createNativeQuery("update idempotency_keys set order_id = ?3 where scope = ?1 and key = ?2")
+                .setParameter(1, scope).setParameter(2, key).setParameter(3, orderId).executeUpdate();
+    }
+
+    /** Forgets an unanswered key even if an order is tied to it: for outcomes known never to have reached upstream. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void forget(String scope, String key) {
+        em.createNativeQuery("delete from idempotency_keys where scope = ?1 and key = ?2 and status is null")
+                .setParameter(1, scope).setParameter(2, key).executeUpdate();
+    }
+
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void release(String scope, String key) {
-        em.createNativeQuery("delete from idempotency_keys where scope = ?1 and key = ?2 and status is null")
+        em.createNativeQuery("delete from idempotency_keys where scope = ?1 and key = ?2 and status is null and order_id is null")
                 .setParameter(1, scope).setParameter(2, key).executeUpdate();
     }
 }

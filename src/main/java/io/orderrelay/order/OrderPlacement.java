@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -46,7 +47,8 @@ public class OrderPlacement {
      */
     public PlacementAnswer place(CreateOrderRequest request, String idempotencyScope, String idempotencyKey) {
         if (idempotencyKey == null) {
-            return placeOnce(request);
+            return placeOnce(request, id -> {
+            });
         }
         String hash = hash(views.write(request));
         IdempotencyStore.Claim claim = idempotency.claim(idempotencyScope, idempotencyKey, hash);
@@ -60,13 +62,19 @@ public class OrderPlacement {
             throw new ProblemException(Problem.of(409, "idempotency-in-progress", "Conflict",
                     "A request with this Idempotency-Key is still being processed; retry shortly"), 1L);
         }
+        if (claim instanceof IdempotencyStore.Settling settling) {
+            Order order = Order.findById(settling.orderId());
+            throw new ProblemException(Problem.of(409, "idempotency-settling", "Conflict",
+                    "A request with this Idempotency-Key stored this order and did not finish; read the order")
+                    .withOrder(order.id, order.state));
+        }
         PlacementAnswer answer;
         try {
-            answer = placeOnce(request);
+            answer = placeOnce(request, orderId -> idempotency.attach(idempotencyScope, idempotencyKey, orderId));
         } catch (ProblemException e) {
-            if (e.problem().orderId() == null) {
-                // nothing was stored: the same key may do the work on a retry
-                idempotency.release(idempotencyScope, idempotencyKey);
+            if (e.problem().status() == 503) {
+                // nothing reached upstream (and any order stored is Rejected): the same key may do the work again
+                idempotency.forget(idempotencyScope, idempotencyKey);
                 throw e;
             }
             // stored with its instance so that the replay is the same body, byte for byte
@@ -75,6 +83,7 @@ public class OrderPlacement {
                     views.write(answered));
             throw new ProblemException(answered, e.retryAfterSeconds());
         } catch (RuntimeException e) {
+            // released only if no order was stored; else the key stays tied to the order (Settling)
             idempotency.release(idempotencyScope, idempotencyKey);
             throw e;
         }
@@ -82,12 +91,17 @@ public class OrderPlacement {
         return answer;
     }
 
-    private PlacementAnswer placeOnce(CreateOrderRequest request) {
+    /** @param onStored called inside the transaction that stores the order */
+    private PlacementAnswer placeOnce(CreateOrderRequest request, java.util.function.Consumer<UUID> onStored) {
         rejectDuplicateReference(request);
         List<Problem.UpstreamProblem> problems = validateUpstream(request);
         Order order;
         try {
-            order = QuarkusTransaction.requiringNew().call(() -> open(request));
+            order = QuarkusTransaction.requiringNew().call(() -> {
+                Order stored = open(request);
+                onStored.accept(stored.id);
+                return stored;
+            });
         } catch (RuntimeException e) {
             // the unique (partner_id, client_reference) index: a concurrent create won the race
             rejectDuplicateReference(request);
@@ -118,8 +132,9 @@ public class OrderPlacement {
         if (request.clientReference() == null) {
             return;
         }
-        Optional<Order> existing = Order.find("partnerId = ?1 and clientReference = ?2", request.partnerId(),
-                request.clientReference()).firstResultOptional();
+        // a Rejected order never existed upstream: its reference may be used again
+        Optional<Order> existing = Order.find("partnerId = ?1 and clientReference = ?2 and state <> ?3",
+                request.partnerId(), request.clientReference(), OrderState.REJECTED).firstResultOptional();
         existing.ifPresent(o -> {
             throw duplicateReference(o);
         });

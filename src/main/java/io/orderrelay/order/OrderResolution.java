@@ -3,6 +3,7 @@ package io.orderrelay.order;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import io.orderrelay.problem.Problem;
 import io.orderrelay.problem.ProblemException;
@@ -28,7 +29,7 @@ public class OrderResolution {
         Order order = requireUncertain(QuarkusTransaction.requiringNew().call(() -> Order.<Order>findById(orderId)), orderId);
         if (request.state() != null) {
             return QuarkusTransaction.requiringNew().call(() -> {
-                requireUncertain(Order.findById(orderId), orderId);
+                requireUncertain(Order.findById(orderId, LockModeType.PESSIMISTIC_WRITE), orderId);
                 transitions.apply(orderId, Observation.local(OrderState.REJECTED, TransitionSource.OPERATOR));
                 Order current = Order.findById(orderId);
                 current.stateReason = request.reason() == null ? "rejected by an operator" : request.reason();
@@ -38,7 +39,7 @@ public class OrderResolution {
         }
         UpstreamOrder found = fetch(request.upstreamOrderId(), order.countryCode);
         return QuarkusTransaction.requiringNew().call(() -> {
-            Order current = requireUncertain(Order.findById(orderId), orderId);
+            Order current = requireUncertain(Order.findById(orderId, LockModeType.PESSIMISTIC_WRITE), orderId);
             Order.<Order>find("upstreamOrderId", found.orderId()).firstResultOptional().ifPresent(other -> {
                 throw new ProblemException(Problem.of(409, "upstream-order-taken", "Conflict",
                         "Upstream order " + found.orderId() + " already belongs to order " + other.id)

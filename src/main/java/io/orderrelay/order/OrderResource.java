@@ -128,8 +128,8 @@ public class OrderResource {
     @POST
     @Path("/{id}/resolve")
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed(Scopes.ORDERS_WRITE)
-    @Operation(summary = "Operators: settle a SubmissionUncertain order")
+    @RolesAllowed(Scopes.ADMIN)
+    @Operation(summary = "Operators (scope admin): settle a SubmissionUncertain order")
     public OrderView resolve(@PathParam("id") String id,
             @NotNull(message = "a JSON body is required") @Valid ResolveRequest body) {
         return views.view(resolution.resolve(order(id).id, body));

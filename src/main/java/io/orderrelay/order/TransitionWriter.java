@@ -72,7 +72,7 @@ public class TransitionWriter {
             order.updatedAt = now;
         }
         String state = observation.state();
-        if (state.equals(order.state) || alreadyPassed(order, state)) {
+        if (state.equals(order.state) || alreadyPassed(order, state) || !localMoveAllowed(order.state, state)) {
             return Optional.empty();
         }
         return Optional.of(append(order, order.state, state, observation.source(), now, observation.snapshot()));
@@ -100,6 +100,18 @@ public class TransitionWriter {
                 new TransitionView(order.sequence, from, to, at, source.wire()), redemption(snapshot));
         recorded.fire(event);
         return event;
+    }
+
+    /**
+     * A local state says what we know of the create: once upstream's own state is known, a late local
+     * observation (the stuck-Submitting sweep racing the create's answer) must not move the order back.
+     */
+    private static boolean localMoveAllowed(String from, String to) {
+        return switch (to) {
+            case OrderState.SUBMISSION_UNCERTAIN -> OrderState.SUBMITTING.equals(from);
+            case OrderState.REJECTED -> OrderState.SUBMITTING.equals(from) || OrderState.SUBMISSION_UNCERTAIN.equals(from);
+            default -> true;
+        };
     }
 
     /** Older than the snapshot we hold: a late or replayed message. */

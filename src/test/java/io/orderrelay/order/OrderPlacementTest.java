@@ -41,6 +41,9 @@ class OrderPlacementTest {
     @Inject
     CircuitBreakerMaintenance breakers;
 
+    @Inject
+    TransitionWriter transitions;
+
     @BeforeEach
     void reset() {
         upstream.resetAll();
@@ -209,6 +212,33 @@ class OrderPlacementTest {
                 .body("items.to_state", contains("Submitting", "Rejected"));
         Api.given().queryParam("client_reference", reference).get("/v1/orders").then()
                 .body("items", hasSize(1)).body("items[0].state", equalTo("Rejected"));
+    }
+
+    @Test
+    void letsAClientReferenceBeUsedAgainAfterItsOrderWasRejected() {
+        upstream.stubFor(post("/v5/orders/validations").willReturn(okJson("""
+                {"problems": [{"problem": "OUT_OF_STOCK", "moreDetails": null}]}""")));
+        String reference = UpstreamFixtures.reference();
+        Api.json(UpstreamFixtures.createBody(reference)).post("/v1/orders").then().statusCode(422);
+
+        upstream.stubFor(post("/v5/orders/validations").willReturn(okJson(VALID)));
+        upstream.stubFor(post("/v5/orders").willReturn(okJson(UpstreamFixtures.newOrder())));
+        Api.json(UpstreamFixtures.createBody(reference)).post("/v1/orders").then().statusCode(201);
+        Api.json(UpstreamFixtures.createBody(reference)).post("/v1/orders").then().statusCode(409);
+    }
+
+    @Test
+    void neverMovesAnOrderUpstreamKnowsBackToALocalState() {
+        upstream.stubFor(post("/v5/orders").willReturn(okJson(UpstreamFixtures.newOrder())));
+        String id = Api.json(UpstreamFixtures.createBody(UpstreamFixtures.reference())).post("/v1/orders")
+                .then().statusCode(201).extract().path("id");
+
+        boolean recorded = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> transitions
+                .apply(UUID.fromString(id), Observation.local(OrderState.SUBMISSION_UNCERTAIN, TransitionSource.RECONCILE))
+                .isPresent());
+
+        org.junit.jupiter.api.Assertions.assertFalse(recorded);
+        Api.given().get("/v1/orders/" + id).then().body("state", equalTo("WaitingForPayment")).body("sequence", equalTo(2));
     }
 
     @Test
