@@ -136,6 +136,21 @@ public class OutboxRelay {
         return Math.min(previous == 0 ? base : previous * 2, config.maxBackoff().toMillis());
     }
 
+    private static boolean failedAtOnce(Future<RecordMetadata> sent) {
+        if (!sent.isDone()) {
+            return false;
+        }
+        try {
+            sent.get();
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
     /** One claim-send-acknowledge-mark cycle, in its own transaction. */
     public BatchResult publishBatch() {
         int timeoutSeconds = (int) (config.deliveryTimeout().toSeconds() + 30);
@@ -155,11 +170,17 @@ public class OutboxRelay {
         RuntimeException fatal = null;
         for (OutboxRow row : rows) {
             try {
-                sends.add(producer.send(record(row), (metadata, error) -> {
+                Future<RecordMetadata> sent = producer.send(record(row), (metadata, error) -> {
                     if (error == null) {
                         metrics.acknowledged(Duration.between(row.createdAt(), Instant.now()));
                     }
-                }));
+                });
+                sends.add(sent);
+                if (failedAtOnce(sent)) {
+                    // the producer gave up before sending (no metadata within max.block.ms): do not spend that
+                    // wait again on every row of the batch; the rest wait for the next cycle
+                    break;
+                }
             } catch (KafkaException e) {
                 // e.g. no metadata within max.block.ms: the broker is away; the rest wait for the next cycle
                 fatal = e;
