@@ -1,4 +1,4 @@
-package io.orderrelay.bench;
+package io.orderrelay.support;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package io.orderrelay.bench;
+package io.orderrelay.order;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -7,9 +7,12 @@ import java.net.http.HttpResponse;
 import java.util.UUID;
 
 import io.orderrelay.support.Api;
+import io.orderrelay.support.LatencyRecorder;
 import io.orderrelay.support.UpstreamFixtures;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,10 +20,22 @@ import org.junit.jupiter.api.Test;
  * made directly to the sandbox in the same run: the difference is order-relay's own cost (three small
  * transactions, JSON mapping, idempotency bookkeeping).
  *
+ * <p>Tracking is off here: with the sandbox in this JVM, every placed order would also hold two ends of an SSE
+ * stream in the same process, which TrackingBenchmark measures on its own. The outbox relay and the webhook
+ * fan-out run as in production.
+ *
  * <p>Not part of {@code verify}: {@code ./mvnw verify -Pbenchmark -Dbenchmark=OrderPlacementBenchmark}.
  */
 @QuarkusTest
+@TestProfile(OrderPlacementBenchmark.PlacementOnly.class)
 class OrderPlacementBenchmark {
+
+    public static class PlacementOnly implements QuarkusTestProfile {
+        @Override
+        public java.util.Map<String, String> getConfigOverrides() {
+            return java.util.Map.of("relay.tracking.enabled", "false");
+        }
+    }
 
     static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 16);
     static final int CALLS = Integer.getInteger("bench.calls", 3000);
