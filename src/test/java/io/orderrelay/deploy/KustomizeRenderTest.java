@@ -153,8 +153,8 @@ class KustomizeRenderTest {
         }
         assertTrue(emptyDir, "/tmp must be an emptyDir");
 
-        assertEquals("768Mi", container.at("/resources/requests/memory").asText());
-        assertEquals("1Gi", container.at("/resources/limits/memory").asText());
+        assertEquals("1Gi", container.at("/resources/requests/memory").asText());
+        assertEquals("1536Mi", container.at("/resources/limits/memory").asText());
     }
 
     @ParameterizedTest
