@@ -63,7 +63,12 @@ public class TransitionWriter {
         if (order == null) {
             throw new IllegalArgumentException("no order " + orderId);
         }
-        if (order.isTerminal() || isStale(order, observation.snapshot())) {
+        if (order.isTerminal()) {
+            // nothing moves after the end, but the gift card may come in a later message than Done
+            keepRedemption(order, observation.snapshot());
+            return Optional.empty();
+        }
+        if (isStale(order, observation.snapshot())) {
             return Optional.empty();
         }
         Instant now = now();
@@ -157,6 +162,10 @@ public class TransitionWriter {
             merged.add(new OrderView.DeliveryView(d.brandName(), d.countryCode(), d.denomination(), d.quantity(), state));
         }
         order.deliveries = views.deliveriesJson(merged);
+        keepRedemption(order, snapshot);
+    }
+
+    private void keepRedemption(Order order, UpstreamOrder snapshot) {
         ArrayNode redemption = redemption(snapshot);
         if (redemption != null) {
             order.redemptionSealed = secrets.seal(redemption.toString());

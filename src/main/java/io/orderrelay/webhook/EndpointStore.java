@@ -78,6 +78,12 @@ public class EndpointStore {
         return found.stream().findFirst();
     }
 
+    /** The row locked until the caller's transaction ends: for read-modify-write (PATCH, rotation). */
+    public Optional<Endpoint> findForUpdate(UUID id) {
+        return query("select " + COLUMNS + " from webhook_endpoints where id = ? for update", st -> st.setObject(1, id))
+                .stream().findFirst();
+    }
+
     public List<Endpoint> ofPartner(String partnerId) {
         return query("select " + COLUMNS + " from webhook_endpoints where partner_id = ? order by created_at, id",
                 st -> st.setString(1, partnerId));

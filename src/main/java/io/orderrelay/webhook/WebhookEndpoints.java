@@ -94,8 +94,9 @@ public class WebhookEndpoints {
     }
 
     /** PATCH: url, description, event_types (null = every event), enabled; other fields are refused. */
+    @Transactional
     public Endpoint patch(String partnerId, String id, JsonNode body) {
-        Endpoint e = get(partnerId, id);
+        Endpoint e = getForUpdate(partnerId, id);
         if (!(body instanceof ObjectNode patch)) {
             throw ProblemException.badRequest("body", "a JSON object is required");
         }
@@ -150,13 +151,21 @@ public class WebhookEndpoints {
         return changed;
     }
 
+    /** Like {@link #get}, with the row locked against a concurrent PATCH, rotation or automatic disabling. */
+    private Endpoint getForUpdate(String partnerId, String id) {
+        UUID uuid = uuid(id, "endpoint_id");
+        return endpoints.findForUpdate(uuid).filter(e -> e.partnerId().equals(partnerId))
+                .orElseThrow(() -> ProblemException.notFound("Webhook endpoint " + uuid));
+    }
+
     public void delete(String partnerId, String id) {
         endpoints.delete(get(partnerId, id).id());
     }
 
     /** A new secret; the current one keeps signing beside it for the overlap period (24 h). */
+    @Transactional
     public Created rotate(String partnerId, String id) {
-        Endpoint e = get(partnerId, id);
+        Endpoint e = getForUpdate(partnerId, id);
         String secret = Signatures.newSecret();
         Instant now = now();
         Endpoint rotated = new Endpoint(e.id(), e.partnerId(), e.url(), e.description(), e.eventTypes(),
