@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.orderrelay.problem.Problem;
+import io.orderrelay.problem.PageLimit;
 import io.orderrelay.problem.ProblemException;
 import io.orderrelay.security.Caller;
 import io.orderrelay.security.Scopes;
@@ -35,7 +36,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class OrderResource {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-    static final int MAX_LIMIT = 500;
 
     private final OrderPlacement placement;
     private final OrderResolution resolution;
@@ -122,7 +122,7 @@ public class OrderResource {
             @QueryParam("cursor") String cursor) {
         OrderQueries.Filter filter = new OrderQueries.Filter(caller.effectivePartner(partnerId).orElse(null), state, clientReference,
                 time("created_from", createdFrom), time("created_to", createdTo));
-        return queries.list(filter, limit(limit), cursor);
+        return queries.list(filter, PageLimit.parse(limit), cursor);
     }
 
     @POST
@@ -153,20 +153,6 @@ public class OrderResource {
         }
     }
 
-    private static int limit(String value) {
-        if (value == null) {
-            return 50;
-        }
-        try {
-            int limit = Integer.parseInt(value);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ProblemException.badRequest("limit", "must be a whole number from 1 to " + MAX_LIMIT);
-    }
 
     private static Instant time(String field, String value) {
         if (value == null) {

@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orderrelay.problem.PageLimit;
 import io.orderrelay.problem.ProblemException;
 import io.orderrelay.security.Caller;
 import io.orderrelay.security.Scopes;
@@ -35,7 +36,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "webhooks")
 public class WebhookEndpointResource {
 
-    static final int MAX_LIMIT = 500;
 
     private final WebhookEndpoints service;
     private final Caller caller;
@@ -151,7 +151,7 @@ public class WebhookEndpointResource {
     public DeliveryPage deliveries(@PathParam("partner_id") String partnerId, @PathParam("id") String id,
             @QueryParam("status") String status, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
         partner(partnerId);
-        WebhookEndpoints.Page page = service.deliveries(partnerId, id, status, limit(limit), cursor);
+        WebhookEndpoints.Page page = service.deliveries(partnerId, id, status, PageLimit.parse(limit), cursor);
         return new DeliveryPage(page.items().stream().map(DeliveryAnswer::of).toList(), page.nextCursor());
     }
 
@@ -189,18 +189,4 @@ public class WebhookEndpointResource {
         }
     }
 
-    private static int limit(String value) {
-        if (value == null) {
-            return 50;
-        }
-        try {
-            int limit = Integer.parseInt(value);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ProblemException.badRequest("limit", "must be a whole number from 1 to " + MAX_LIMIT);
-    }
 }
