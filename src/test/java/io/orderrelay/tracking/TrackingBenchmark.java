@@ -24,10 +24,13 @@ import javax.sql.DataSource;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.orderrelay.sandbox.SandboxControl;
+import io.orderrelay.tracking.bench.UpstreamFakeProcess;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,11 +39,15 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>
  * ./mvnw verify -Pbenchmark -Dbenchmark=TrackingBenchmark -DargLine=-Xmx512m \
- *     -Dbench.orders=9000 -Dbench.rate=200 -Dbench.seconds=20
+ *     -Dbench.orders=10000 -Dbench.rate=100 -Dbench.seconds=20 [-Dbench.upstream=external|sandbox]
  * </pre>
  *
- * The sandbox runs in the same JVM, so every stream costs two sockets (client and server side) here, and the RSS
- * and CPU figures include the sandbox. Production-like tracking settings (see {@link Profile}).
+ * {@code bench.upstream=external} (the default) runs the upstream as {@code io.orderrelay.tracking.bench.UpstreamFakeServer} in a process of its
+ * own ({@code -Dbench.fake.xmx}, 256m by default), so each stream costs one descriptor in the relay's process and
+ * one in the fake's: both stay under the 20,000 open files a process may have here. {@code sandbox} uses the
+ * in-JVM sandbox: two descriptors per stream in this process (client and server side), and the RSS and CPU figures
+ * include the sandbox. Production-like tracking settings (see {@link Profile}). RSS and CPU of this process include
+ * the in-JVM Kafka broker of the test profile. Results go to {@code target/benchmark/tracking.txt}.
  */
 @QuarkusTest
 @TestProfile(TrackingBenchmark.Profile.class)
@@ -63,6 +70,15 @@ class TrackingBenchmark {
             c.put("quarkus.log.category.\"io.orderrelay.tracking.OrderSubscriber\".level", System.getProperty("bench.log", "WARN"));
             return c;
         }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return external() ? List.of(new TestResourceEntry(UpstreamFakeProcess.class)) : List.of();
+        }
+    }
+
+    static boolean external() {
+        return !"sandbox".equals(System.getProperty("bench.upstream", "external"));
     }
 
     @Inject
@@ -77,6 +93,12 @@ class TrackingBenchmark {
     @Inject
     DataSource dataSource;
 
+    @Inject
+    BenchCommitClock commitClock;
+
+    @ConfigProperty(name = "relay.upstream.url")
+    String upstreamUrl;
+
     private static final StringBuilder REPORT = new StringBuilder();
 
     private static void report(String format, Object... args) {
@@ -87,17 +109,24 @@ class TrackingBenchmark {
 
     @Test
     void holdsManyLiveStreamsAndMeasuresMessageToCommitLatency() throws Exception {
-        int n = Integer.getInteger("bench.orders", 9000);
-        int rate = Integer.getInteger("bench.rate", 200);
+        int n = Integer.getInteger("bench.orders", 10000);
+        int rate = Integer.getInteger("bench.rate", 100);
         int seconds = Integer.getInteger("bench.seconds", 20);
         int cores = Runtime.getRuntime().availableProcessors();
-        report("orders=%d rate=%d/s seconds=%d cores=%d maxHeap=%dMB", n, rate, seconds, cores,
-                Runtime.getRuntime().maxMemory() >> 20);
+        UpstreamFakeProcess.Client fake = external() ? UpstreamFakeProcess.Client.of(upstreamUrl) : null;
+        report("orders=%d rate=%d/s seconds=%d cores=%d maxHeap=%dMB upstream=%s", n, rate, seconds, cores,
+                Runtime.getRuntime().maxMemory() >> 20,
+                fake != null ? "external process at " + upstreamUrl : "in-JVM sandbox");
 
         long rssBefore = rssKb();
-        List<String> upstream = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            upstream.add(sandbox.createOrder("bench" + i + "@example.com").get("order_id").asText());
+        List<String> upstream;
+        if (fake != null) {
+            upstream = fake.createOrders(n);
+        } else {
+            upstream = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                upstream.add(sandbox.createOrder("bench" + i + "@example.com").get("order_id").asText());
+            }
         }
         insertOrders(upstream);
 
@@ -106,25 +135,91 @@ class TrackingBenchmark {
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
                 .until(() -> tracking.tracker().liveStreamCount() >= n);
         double ramp = (System.nanoTime() - start) / 1e9;
-        report("all %d streams live after %.1f s (claimed in batches of 500 every 500 ms)", n, ramp);
-        long subscribers = upstream.stream().mapToLong(sandbox::subscriberCount).sum();
-        report("sandbox subscribers=%d polling=%d", subscribers, tracking.tracker().pollingCount());
+        report("all %d streams live after %.1f s (claimed in batches of 500 every 500 ms), reconnects while ramping=%.0f",
+                n, ramp, metrics.reconnects());
+        long subscribers = fake != null ? fake.stats().getLong("subscribers")
+                : upstream.stream().mapToLong(sandbox::subscriberCount).sum();
+        report("upstream subscribers=%d polling=%d open files here=%d", subscribers, tracking.tracker().pollingCount(),
+                openFds());
 
         System.gc();
         Thread.sleep(3000); // settle before measuring the idle cost
         long cpu0 = cpuNanos();
+        JsonObject fake0 = fake != null ? fake.stats() : null;
         long t0 = System.nanoTime();
         Thread.sleep(10_000);
         double idleCpu = 100.0 * (cpuNanos() - cpu0) / (System.nanoTime() - t0);
+        JsonObject fake1 = fake != null ? fake.stats() : null;
         long heapUsed = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20;
         report("idle with %d streams: RSS %d MB (was %d MB before the orders), heap used %d MB, CPU %.1f%% of one core",
                 n, rssKb() >> 10, rssBefore >> 10, heapUsed, idleCpu);
+        if (fake != null) {
+            report("  upstream fake process (idle): RSS %d MB, heap used %d MB, CPU %.1f%% of one core, open files %d",
+                    fake1.getLong("rss_kb") >> 10, fake1.getLong("heap_used_mb"), fakeCpu(fake0, fake1, t0),
+                    fake1.getLong("open_fds"));
+        }
 
         // load: every event sets one order to a state it never had (an unknown state: a new transition each time)
         double before = transitionsRecorded();
         Map<String, Instant> sentAt = new ConcurrentHashMap<>();
         long cpu1 = cpuNanos();
+        JsonObject fake2 = fake != null ? fake.stats() : null;
         long t1 = System.nanoTime();
+        int sent;
+        if (fake != null) {
+            sent = fake.drive(rate, seconds).getInteger("events");
+        } else {
+            sent = driveSandbox(upstream, rate, seconds, t1, sentAt);
+        }
+        double loadSeconds = (System.nanoTime() - t1) / 1e9;
+        await().atMost(Duration.ofMinutes(2)).until(() -> transitionsRecorded() - before >= sent);
+        double drain = (System.nanoTime() - t1) / 1e9 - loadSeconds;
+        double loadCpu = 100.0 * (cpuNanos() - cpu1) / (System.nanoTime() - t1);
+        report("load: %d events in %.1f s (%.0f/s), all committed %.2f s after the last; CPU %.1f%% of one core, RSS %d MB, heap used %d MB",
+                sent, loadSeconds, sent / loadSeconds, drain, loadCpu, rssKb() >> 10,
+                (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+        if (fake != null) {
+            JsonObject fake3 = fake.stats();
+            report("  upstream fake process (load): RSS %d MB, CPU %.1f%% of one core", fake3.getLong("rss_kb") >> 10,
+                    fakeCpu(fake2, fake3, t1));
+            for (String[] change : fake.changes()) {
+                long micros = Long.parseLong(change[2]);
+                sentAt.put(change[0] + "/" + change[1],
+                        Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1000));
+            }
+        }
+
+        HistogramSnapshot snap = metrics.latency().takeSnapshot();
+        StringBuilder pct = new StringBuilder();
+        for (ValueAtPercentile v : snap.percentileValues()) {
+            pct.append(String.format(" p%.0f=%.1fms", v.percentile() * 100, v.value(java.util.concurrent.TimeUnit.MILLISECONDS)));
+        }
+        report("tracker timer (message parsed -> transaction committed):%s max=%.1fms count=%d", pct,
+                snap.max(java.util.concurrent.TimeUnit.MILLISECONDS), snap.count());
+        long[] toRow = endToEndMicros(sentAt);
+        report("upstream state change -> transition row written (occurred_at), %d samples: p50=%.1fms p99=%.1fms max=%.1fms",
+                toRow.length, pctl(toRow, 0.50) / 1e3, pctl(toRow, 0.99) / 1e3, toRow[toRow.length - 1] / 1e3);
+        long[] toCommit = commitMicros(sentAt);
+        report("upstream state change -> transaction committed (after-success observer), %d samples: p50=%.1fms p99=%.1fms max=%.1fms",
+                toCommit.length, pctl(toCommit, 0.50) / 1e3, pctl(toCommit, 0.99) / 1e3, toCommit[toCommit.length - 1] / 1e3);
+        report("reconnects=%.0f invalid=%.0f live=%d", metrics.reconnects(), metrics.invalidPayloads(),
+                tracking.tracker().liveStreamCount());
+
+        Path out = Path.of("target", "benchmark", "tracking.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, REPORT.toString());
+
+        // leave nothing open for whatever runs next (the external fake is stopped with the application)
+        tracking.tracker().stop();
+        if (fake == null) {
+            upstream.forEach(id -> sandbox.setState(id, "Canceled"));
+        }
+    }
+
+    /** Drives the in-JVM sandbox from this thread: {@code rate} changes a second, in 10 ms ticks. */
+    private int driveSandbox(List<String> upstream, int rate, int seconds, long t1, Map<String, Instant> sentAt)
+            throws InterruptedException {
+        int n = upstream.size();
         int events = 0;
         long deadline = t1 + seconds * 1_000_000_000L;
         long nextTick = t1;
@@ -143,34 +238,11 @@ class TrackingBenchmark {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
         }
-        double loadSeconds = (System.nanoTime() - t1) / 1e9;
-        int sent = events;
-        await().atMost(Duration.ofMinutes(2)).until(() -> transitionsRecorded() - before >= sent);
-        double drain = (System.nanoTime() - t1) / 1e9 - loadSeconds;
-        double loadCpu = 100.0 * (cpuNanos() - cpu1) / (System.nanoTime() - t1);
-        report("load: %d events in %.1f s (%.0f/s), all committed %.2f s after the last; CPU %.1f%% of one core, RSS %d MB",
-                sent, loadSeconds, sent / loadSeconds, drain, loadCpu, rssKb() >> 10);
+        return events;
+    }
 
-        HistogramSnapshot snap = metrics.latency().takeSnapshot();
-        StringBuilder pct = new StringBuilder();
-        for (ValueAtPercentile v : snap.percentileValues()) {
-            pct.append(String.format(" p%.0f=%.1fms", v.percentile() * 100, v.value(java.util.concurrent.TimeUnit.MILLISECONDS)));
-        }
-        report("tracker timer (message parsed -> transaction committed):%s max=%.1fms count=%d", pct,
-                snap.max(java.util.concurrent.TimeUnit.MILLISECONDS), snap.count());
-        long[] endToEnd = endToEndMillis(sentAt);
-        report("end to end (sandbox state change -> transition row written, %d samples): p50=%dms p99=%dms max=%dms",
-                endToEnd.length, pctl(endToEnd, 0.50), pctl(endToEnd, 0.99), endToEnd[endToEnd.length - 1]);
-        report("reconnects=%.0f invalid=%.0f live=%d", metrics.reconnects(), metrics.invalidPayloads(),
-                tracking.tracker().liveStreamCount());
-
-        Path out = Path.of("target", "benchmark", "tracking.txt");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, REPORT.toString());
-
-        // leave nothing open for whatever runs next
-        tracking.tracker().stop();
-        upstream.forEach(id -> sandbox.setState(id, "Canceled"));
+    private static double fakeCpu(JsonObject from, JsonObject to, long sinceNanos) {
+        return 100.0 * (to.getLong("cpu_nanos") - from.getLong("cpu_nanos")) / (System.nanoTime() - sinceNanos);
     }
 
     private double transitionsRecorded() {
@@ -208,7 +280,28 @@ class TrackingBenchmark {
         }
     }
 
-    private long[] endToEndMillis(Map<String, Instant> sentAt) throws Exception {
+    private long[] commitMicros(Map<String, Instant> sentAt) {
+        List<Long> out = new ArrayList<>();
+        commitClock.committedAt().forEach((key, committed) -> {
+            Instant sent = sentAt.get(key);
+            if (sent != null) {
+                out.add(micros(sent, committed));
+            }
+        });
+        return sorted(out);
+    }
+
+    private static long micros(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1000;
+    }
+
+    private static long[] sorted(List<Long> values) {
+        long[] a = values.stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(a);
+        return a.length == 0 ? new long[] { 0 } : a;
+    }
+
+    private long[] endToEndMicros(Map<String, Instant> sentAt) throws Exception {
         List<Long> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
                 select o.upstream_order_id, t.to_state, t.occurred_at from order_transitions t join orders o on o.id = t.order_id
@@ -217,14 +310,12 @@ class TrackingBenchmark {
                 while (r.next()) {
                     Instant sent = sentAt.get(r.getString(1) + "/" + r.getString(2));
                     if (sent != null) {
-                        out.add(Duration.between(sent, r.getTimestamp(3).toInstant()).toMillis());
+                        out.add(micros(sent, r.getTimestamp(3).toInstant()));
                     }
                 }
             }
         }
-        long[] a = out.stream().mapToLong(Long::longValue).toArray();
-        Arrays.sort(a);
-        return a.length == 0 ? new long[] { 0 } : a;
+        return sorted(out);
     }
 
     private static long pctl(long[] sorted, double p) {
@@ -233,6 +324,14 @@ class TrackingBenchmark {
 
     private static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static long openFds() {
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     private static long rssKb() {
