@@ -15,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.EntityManager;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -213,7 +212,7 @@ public class OrderEventFeed {
             for (String[] t : read(orderId, sent)) {
                 int sequence = Integer.parseInt(t[0]);
                 OutboundSseEvent event = sse.newEventBuilder().id(t[0]).name("transition")
-                        .mediaType(MediaType.TEXT_PLAIN_TYPE).data(String.class, t[2]).build();
+                        .data(String.class, t[2]).build();
                 sink.send(event).toCompletableFuture().join();
                 sent = sequence;
                 terminal = OrderState.isTerminal(t[1]);
@@ -229,7 +228,7 @@ public class OrderEventFeed {
                 ObjectNode stop = json.createObjectNode();
                 stop.put("order_id", orderId.toString());
                 stop.put("sequence", sent);
-                sink.send(sse.newEventBuilder().name("stop").mediaType(MediaType.TEXT_PLAIN_TYPE)
+                sink.send(sse.newEventBuilder().name("stop")
                         .data(String.class, json.writeValueAsString(stop)).build()).toCompletableFuture().join();
                 close();
             }

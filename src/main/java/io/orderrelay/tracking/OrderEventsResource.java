@@ -10,6 +10,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+
+import org.jboss.resteasy.reactive.RestStreamElementType;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
@@ -37,6 +39,8 @@ public class OrderEventsResource {
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    // data is the envelope text as stored: written as is, not JSON-encoded again
+    @RestStreamElementType(MediaType.TEXT_PLAIN)
     @RolesAllowed(Scopes.ORDERS_READ)
     @Operation(summary = "The order's transitions as Server-Sent Events",
             description = "Each transition as id: <sequence>, event: transition, data: <CloudEvents envelope>. Without "

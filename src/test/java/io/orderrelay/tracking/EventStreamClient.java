@@ -21,6 +21,8 @@ final class EventStreamClient implements AutoCloseable {
 
     final List<Event> events = new CopyOnWriteArrayList<>();
     final List<String> comments = new CopyOnWriteArrayList<>();
+    /** Lines that are no SSE field we send (id, event, data, comments): there should be none. */
+    final List<String> otherLines = new CopyOnWriteArrayList<>();
     volatile int status;
     volatile String contentType;
     /** Completes when the server ended the stream. */
@@ -60,6 +62,8 @@ final class EventStreamClient implements AutoCloseable {
                             data.append('\n');
                         }
                         data.append(line.substring(5).stripLeading());
+                    } else {
+                        c.otherLines.add(line);
                     }
                 }
                 c.ended.complete(null);

@@ -78,6 +78,7 @@ class OrderEventsIT {
                 }
             }).distinct().toList();
             assertEquals(5, eventIds.size());
+            assertEquals(List.of(), c.otherLines, "only id, event, data and comment lines are sent");
         }
     }
 
