@@ -124,11 +124,19 @@ class TrackingOwnershipIT {
 
     @Test
     void gracefulStopHandsOrdersOverWithoutWaitingForTheLease() throws Exception {
-        Placed order = place();
-        await().atMost(WAIT).until(() -> tracking.tracker().heldOrders().contains(order.id()));
-        Tracker other = replica("other", 10);
         tracking.tracker().stop();
-        await().atMost(Duration.ofMillis(1500)).until(() -> other.heldOrders().contains(order.id()));
+        // leases far longer than the wait below: only a release can explain the hand-over
+        Tracker.Settings s = tracking.settings();
+        Tracker.Settings longLeases = new Tracker.Settings(Duration.ofMinutes(5), s.renewInterval(), s.claimInterval(),
+                s.claimBatch(), 10, s.pollInterval(), s.reconcileInterval(), s.backoffMin(), s.backoffMax());
+        Tracker first = tracking.newTracker("first-" + UUID.randomUUID().toString().substring(0, 6), longLeases);
+        extra.add(first);
+        first.start();
+        Placed order = place();
+        await().atMost(WAIT).until(() -> first.heldOrders().contains(order.id()));
+        Tracker other = replica("other", 10);
+        first.stop();
+        await().atMost(WAIT).until(() -> other.heldOrders().contains(order.id()));
         await().atMost(WAIT).until(() -> sandbox.subscriberCount(order.upstreamId()) == 1);
         other.stop();
         tracking.restart();
