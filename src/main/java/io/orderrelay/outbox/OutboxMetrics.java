@@ -5,6 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.runtime.Startup;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +19,7 @@ import io.micrometer.core.instrument.Timer;
  * to the broker's acknowledgement).
  */
 @ApplicationScoped
+@Startup // the gauges exist from the start, not from the first publication
 public class OutboxMetrics {
 
     private final AtomicLong backlogRows = new AtomicLong();

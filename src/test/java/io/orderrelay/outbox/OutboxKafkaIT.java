@@ -154,12 +154,14 @@ class OutboxKafkaIT {
                 .body("checks.find { it.name == 'Kafka outbox' }.data.broker", equalTo("reachable"));
         RestAssured.given().get("/q/health/live").then().statusCode(200)
                 .body("checks.name", org.hamcrest.Matchers.not(hasItem("Kafka outbox")));
-        String metrics = RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
-        for (String name : List.of("outbox_backlog_rows", "outbox_oldest_pending_age_seconds", "outbox_published_total",
-                "outbox_publish_errors_total", "outbox_commit_to_ack_seconds_count",
-                "outbox_commit_to_ack_seconds_bucket")) {
-            assertTrue(metrics.contains(name), name + " missing from /q/metrics");
-        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String metrics = RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+            for (String name : List.of("outbox_backlog_rows", "outbox_oldest_pending_age_seconds", "outbox_published_total",
+                    "outbox_publish_errors_total", "outbox_commit_to_ack_seconds_count",
+                    "outbox_commit_to_ack_seconds_bucket")) {
+                assertTrue(metrics.contains(name), name + " missing from /q/metrics");
+            }
+        });
     }
 
     @Test
