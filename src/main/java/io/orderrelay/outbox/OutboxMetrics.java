@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.orderrelay.config.Gauges;
 import io.quarkus.runtime.Startup;
 
 import io.micrometer.core.instrument.Counter;
@@ -29,11 +30,7 @@ public class OutboxMetrics {
     private final Timer commitToAck;
 
     public OutboxMetrics(MeterRegistry registry) {
-        // A JVM that restarts the application (the test suite does) keeps the registry: a gauge left by the
-        // previous instance would ignore this registration and point at that instance's collected state.
-        for (String name : java.util.List.of("outbox.backlog.rows", "outbox.oldest.pending.age")) {
-            registry.find(name).meters().forEach(registry::remove);
-        }
+        Gauges.forgetPrevious(registry, "outbox.backlog.rows", "outbox.oldest.pending.age");
         Gauge.builder("outbox.backlog.rows", backlogRows, AtomicLong::get)
                 .description("Outbox rows not yet acknowledged by Kafka")
                 .register(registry);

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.orderrelay.config.Gauges;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.orderrelay.order.TransitionSource;
@@ -41,6 +42,8 @@ public class TrackingMetrics {
             transitions.put(source, Counter.builder("relay.tracking.transitions").tag("source", source.wire())
                     .description("Transitions recorded by the trackers").register(registry));
         }
+        Gauges.forgetPrevious(registry, "relay.tracking.orders", "relay.tracking.streams.live",
+                "relay.tracking.orders.polling");
         Gauge.builder("relay.tracking.orders", this, m -> m.sum(Tracker::heldCount))
                 .description("Open orders followed by this replica").register(registry);
         Gauge.builder("relay.tracking.streams.live", this, m -> m.sum(Tracker::liveStreamCount))

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.orderrelay.config.Gauges;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -34,6 +35,7 @@ public class WebhookMetrics {
         this.registry = registry;
         this.deliveries = deliveries;
         this.endpoints = endpoints;
+        Gauges.forgetPrevious(registry, "webhook.backlog", "webhook.endpoints.disabled");
         this.backlog = MultiGauge.builder("webhook.backlog")
                 .description("Pending webhook deliveries per endpoint").register(registry);
         Gauge.builder("webhook.endpoints.disabled", disabled, AtomicLong::get)
