@@ -145,7 +145,8 @@ public class OrderResource {
                 .orElseThrow(() -> ProblemException.notFound("Order " + uuid));
     }
 
-    static UUID uuid(String id) {
+    /** The {@code {id}} path parameter of every /v1/orders/{id} resource: 400 naming the field when malformed. */
+    public static UUID uuid(String id) {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {

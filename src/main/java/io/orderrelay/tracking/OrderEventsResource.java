@@ -16,6 +16,7 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import io.orderrelay.order.OrderQueries;
+import io.orderrelay.order.OrderResource;
 import io.orderrelay.problem.ProblemException;
 import io.orderrelay.security.Caller;
 import io.orderrelay.security.Scopes;
@@ -48,7 +49,7 @@ public class OrderEventsResource {
                     + "event: stop and the stream closes. A comment heartbeat every 15 s.")
     public void events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
             @Context SseEventSink sink, @Context Sse sse) {
-        UUID orderId = uuid(id);
+        UUID orderId = OrderResource.uuid(id);
         int after = lastEventId(lastEventId);
         // a partner-bound key gets 404 for another partner's order: existence does not leak
         queries.find(orderId).filter(o -> caller.canSee(o.partnerId))
@@ -56,13 +57,6 @@ public class OrderEventsResource {
         feed.open(orderId, after, sink, sse);
     }
 
-    private static UUID uuid(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest("id", "must be an order id (UUID)");
-        }
-    }
 
     private static int lastEventId(String value) {
         if (value == null || value.isBlank()) {
