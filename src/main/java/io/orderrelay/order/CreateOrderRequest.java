@@ -12,7 +12,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 
-/** The body of {@code POST /v1/orders} and {@code POST /v1/orders/validations} (DESIGN.md). */
+/** The body of {@code POST /v1/orders} and {@code POST /v1/orders/validations} (docs/api.md). */
 public record CreateOrderRequest(
         @NotBlank @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9._-]+", message = "may contain letters, digits, '.', '_' and '-' only") String partnerId,
         @Size(min = 1, max = 128) String clientReference,

@@ -13,7 +13,7 @@ import io.orderrelay.upstream.UpstreamOrderRequests.Validation;
 import io.orderrelay.upstream.UpstreamOrderRequests.ValidationDelivery;
 import io.orderrelay.upstream.UpstreamOrderRequests.ValidationPayment;
 
-/** Our create body to upstream's two shapes (UPSTREAM.md). */
+/** Our create body to upstream's two shapes (docs/upstream.md). */
 final class UpstreamRequestMapper {
 
     /** Upstream's payment kind for crypto paid from the buyer's own wallet. */

@@ -16,7 +16,7 @@ import io.orderrelay.order.TransitionRecorded;
 import io.orderrelay.order.TransitionView;
 
 /**
- * Builds the CloudEvents 1.0 structured-mode envelope of a transition (DESIGN.md "The event envelope").
+ * Builds the CloudEvents 1.0 structured-mode envelope of a transition (docs/events.md).
  *
  * <p>Plain Jackson rather than the CloudEvents SDK: the envelope is one fixed shape, the bytes must be
  * identical for Kafka and webhooks, and building the tree ourselves fixes the attribute order and the

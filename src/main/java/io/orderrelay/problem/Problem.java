@@ -6,7 +6,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** RFC 9457 problem details, with the extensions of DESIGN.md. */
+/** RFC 9457 problem details, with the extensions of docs/api.md ("Errors"). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(
         URI type,

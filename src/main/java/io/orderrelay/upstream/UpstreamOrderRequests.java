@@ -2,7 +2,7 @@ package io.orderrelay.upstream;
 
 import java.util.List;
 
-/** Request bodies of upstream's order endpoints (UPSTREAM.md), snake_case on the wire. */
+/** Request bodies of upstream's order endpoints (docs/upstream.md), snake_case on the wire. */
 public final class UpstreamOrderRequests {
 
     private UpstreamOrderRequests() {

@@ -29,7 +29,7 @@ import io.orderrelay.security.Scopes;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** /v1/partners/{partner_id}/webhook-endpoints (DESIGN.md "Webhooks"). */
+/** /v1/partners/{partner_id}/webhook-endpoints (docs/webhooks.md). */
 @Path("/v1/partners/{partner_id}/webhook-endpoints")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Scopes.WEBHOOKS_MANAGE)

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Renders deploy/k8s with `kubectl kustomize` and checks the manifests against the service's contract
- * (DESIGN.md "Configuration" and "Runtime profiles"). Plain JUnit: no Quarkus start. Skipped, with a
+ * (README.md "Configuration" and "Runtime profiles"). Plain JUnit: no Quarkus start. Skipped, with a
  * message, where kubectl is not installed. ProbePathsTest checks the probe paths exist in the app.
  */
 class KustomizeRenderTest {
@@ -44,7 +44,7 @@ class KustomizeRenderTest {
     static final String BASE = "deploy/k8s/base";
     static final String PROD = "deploy/k8s/overlays/prod";
 
-    /** DESIGN.md's configuration table: each must reach the container. */
+    /** README.md's configuration table: each must reach the container. */
     static final List<String> CONFIGURATION = List.of(
             "QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD",
             "KAFKA_BOOTSTRAP_SERVERS", "RELAY_KAFKA_TOPIC", "RELAY_UPSTREAM_URL", "RELAY_UPSTREAM_PARTNER_ID",

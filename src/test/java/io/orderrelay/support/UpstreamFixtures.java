@@ -2,7 +2,7 @@ package io.orderrelay.support;
 
 import java.util.UUID;
 
-/** JSON as upstream sends it (UPSTREAM.md), for WireMock stubs. */
+/** JSON as upstream sends it (docs/upstream.md), for WireMock stubs. */
 public final class UpstreamFixtures {
 
     private UpstreamFixtures() {

@@ -24,7 +24,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * A minimal upstream for {@code TrackingBenchmark}, run in a process of its own so that the server side of every
- * stream costs a file descriptor there, not in the relay's process. Speaks the upstream shapes of UPSTREAM.md (the
+ * stream costs a file descriptor there, not in the relay's process. Speaks the upstream shapes of docs/upstream.md (the
  * order object, {@code GET /v5/orders/{id}}, {@code GET /v5/orders/{id}/subscribe} with {@code message} events and a
  * {@code stop} event at a terminal state) and offers control endpoints:
  *
