@@ -92,7 +92,7 @@ public class KafkaClients {
      * Producer settings: defaults, then anything set under {@code kafka.*} (e.g. {@code kafka.linger.ms},
      * {@code kafka.compression.type}), then what the outbox relies on, which configuration cannot change.
      */
-    static Map<String, Object> producerConfig(Map<String, Object> kafka, OutboxConfig config) {
+    public static Map<String, Object> producerConfig(Map<String, Object> kafka, OutboxConfig config) {
         Map<String, Object> props = new HashMap<>();
         int deliveryMs = (int) config.deliveryTimeout().toMillis();
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "order-relay-outbox");

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
@@ -24,6 +22,7 @@ import javax.sql.DataSource;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.orderrelay.sandbox.SandboxControl;
+import io.orderrelay.tracking.bench.BenchOrders;
 import io.orderrelay.tracking.bench.UpstreamFakeProcess;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -128,7 +127,7 @@ class TrackingBenchmark {
                 upstream.add(sandbox.createOrder("bench" + i + "@example.com").get("order_id").asText());
             }
         }
-        insertOrders(upstream);
+        BenchOrders.insert(dataSource, "bench", upstream);
 
         long start = System.nanoTime();
         tracking.tracker().wake();
@@ -248,36 +247,6 @@ class TrackingBenchmark {
     private double transitionsRecorded() {
         return metrics.registry().find("relay.tracking.transitions").counters().stream()
                 .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
-    }
-
-    private void insertOrders(List<String> upstream) throws Exception {
-        Timestamp now = Timestamp.from(Instant.now());
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement o = c.prepareStatement("""
-                    insert into orders (id, partner_id, upstream_order_id, state, sequence, country_code, request, coin,
-                                        payment_via, deliveries, created_at, updated_at)
-                    values (?, 'bench', ?, 'WaitingForPayment', 1, 'US', '{}'::jsonb, 'USDC', 'USER_WALLET', '[]'::jsonb, ?, ?)""");
-                    PreparedStatement t = c.prepareStatement("""
-                            insert into order_transitions (order_id, sequence, event_id, from_state, to_state, occurred_at, source)
-                            values (?, 1, ?, null, 'WaitingForPayment', ?, 'create')""")) {
-                for (String id : upstream) {
-                    UUID orderId = UUID.randomUUID();
-                    o.setObject(1, orderId);
-                    o.setString(2, id);
-                    o.setTimestamp(3, now);
-                    o.setTimestamp(4, now);
-                    o.addBatch();
-                    t.setObject(1, orderId);
-                    t.setObject(2, UUID.randomUUID());
-                    t.setTimestamp(3, now);
-                    t.addBatch();
-                }
-                o.executeBatch();
-                t.executeBatch();
-            }
-            c.commit();
-        }
     }
 
     private long[] commitMicros(Map<String, Instant> sentAt) {

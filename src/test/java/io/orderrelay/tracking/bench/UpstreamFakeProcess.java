@@ -121,6 +121,11 @@ public final class UpstreamFakeProcess implements QuarkusTestResourceLifecycleMa
                     Duration.ofSeconds(seconds + 60L)));
         }
 
+        /** Moves every open order to a new state at once; answers {@code {events, state}}. */
+        public JsonObject burst() {
+            return new JsonObject(call("POST", "control/burst", Duration.ofMinutes(1)));
+        }
+
         /** Every driven change: order id, state, epoch microseconds. */
         public List<String[]> changes() {
             String body = call("GET", "control/changes", Duration.ofMinutes(1));

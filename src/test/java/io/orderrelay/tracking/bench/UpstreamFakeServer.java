@@ -33,6 +33,8 @@ import io.vertx.ext.web.RoutingContext;
  * <li>{@code GET /control/stats}: orders, live subscribers, events sent, own RSS, CPU time and open descriptors</li>
  * <li>{@code POST /control/drive?rate=R&seconds=S}: changes R orders a second (round robin, each to a new state
  * {@code BenchState<k>}) for S seconds; answers when done</li>
+ * <li>{@code POST /control/burst}: moves every open order to a new state {@code BurstState<k>} at once (one event
+ * loop turn), as a payment wave or an upstream catch-up does; answers how many changed</li>
  * <li>{@code GET /control/changes}: every driven change as {@code order_id TAB state TAB epoch-micros}</li>
  * <li>{@code POST /control/terminate}: moves every order to Canceled (streams get {@code stop} and end)</li>
  * </ul>
@@ -105,6 +107,7 @@ public final class UpstreamFakeServer extends AbstractVerticle {
     private int subscribers;
     private long events;
     private boolean driving;
+    private int bursts;
 
     UpstreamFakeServer(int port) {
         this.port = port;
@@ -133,6 +136,7 @@ public final class UpstreamFakeServer extends AbstractVerticle {
         router.post("/control/orders").handler(this::create);
         router.get("/control/stats").handler(this::stats);
         router.post("/control/drive").handler(this::drive);
+        router.post("/control/burst").handler(this::burst);
         router.get("/control/changes").handler(rc -> rc.response().putHeader("Content-Type", "text/plain")
                 .end(changes.toString()));
         router.post("/control/terminate").handler(this::terminate);
@@ -233,6 +237,21 @@ public final class UpstreamFakeServer extends AbstractVerticle {
                         .put("events", sent[0]).put("seconds", (System.nanoTime() - start) / 1e9).encode());
             }
         });
+    }
+
+    /** Every open order moves once, now: the burst the relay has to absorb. */
+    private void burst(RoutingContext rc) {
+        String state = "BurstState" + bursts++;
+        int changed = 0;
+        for (FakeOrder order : orders) {
+            if (!isTerminal(order.state)) {
+                change(order, state);
+                events++;
+                changed++;
+            }
+        }
+        rc.response().putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("events", changed).put("state", state).encode());
     }
 
     private void terminate(RoutingContext rc) {
