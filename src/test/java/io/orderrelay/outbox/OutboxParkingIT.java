@@ -128,9 +128,10 @@ class OutboxParkingIT {
         assertTrue(list.getInt("items[0].size_bytes") > PRODUCER_MAX_BYTES);
         assertTrue(list.getString("items[0].parked_at") != null);
         assertEquals(1, list.getInt("total"));
-        // its order's later events wait, in the outbox, behind it
+        // its order's later events wait, in the outbox, behind it; and the parked row is not tried again
+        double parkedOnce = metric("outbox_parked_total");
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                .until(() -> sequences(poisoned.id()).equals(List.of(1, 2)));
+                .until(() -> sequences(poisoned.id()).equals(List.of(1, 2)) && metric("outbox_parked_total") == parkedOnce);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertEquals(1.0, metric("outbox_parked_rows"));
             assertEquals(2.0, metric("outbox_held_rows"));
