@@ -29,15 +29,19 @@ public interface OutboxConfig {
     @WithDefault("30s")
     Duration deliveryTimeout();
 
-    /** Sent rows are deleted after this. */
+    /** Sent (and skipped) rows are deleted this long after they left the line. */
     @WithDefault("7d")
     Duration retention();
 
-    /** How often sent rows past retention are pruned. */
+    /** How often sent (and skipped) rows past retention are pruned; parked rows and rows in line never are. */
     @WithDefault("1h")
     String pruneEvery();
 
-    /** Readiness is DOWN when the oldest pending row is older than this. */
+    /** The first prune runs this long after start (then every {@link #pruneEvery()}). */
+    @WithDefault("1m")
+    String pruneDelay();
+
+    /** The "Kafka outbox" wellness check (not readiness) is DOWN when the oldest publishable row is older than this. */
     @WithDefault("5m")
     Duration maxPendingAge();
 

@@ -8,7 +8,10 @@ import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
-/** Refreshes the backlog gauges and prunes rows sent longer ago than the retention period. */
+/**
+ * Refreshes the backlog gauges and prunes rows that left the line (sent, or skipped by an admin) longer ago than
+ * the retention period. Rows still in line, parked ones included, are never pruned: they have no sent_at.
+ */
 @ApplicationScoped
 public class OutboxHousekeeping {
 
@@ -34,13 +37,13 @@ public class OutboxHousekeeping {
     }
 
     /** Chunked deletes keep each transaction short; several replicas pruning at once is harmless. */
-    @Scheduled(every = "${relay.outbox.prune-every:1h}", delayed = "1m",
+    @Scheduled(every = "${relay.outbox.prune-every:1h}", delayed = "${relay.outbox.prune-delay:1m}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void pruneScheduled() {
         prune();
     }
 
-    /** Deletes sent rows past retention; answers how many. */
+    /** Deletes sent (and skipped) rows past retention; answers how many. */
     public int prune() {
         Instant before = Instant.now().minus(config.retention());
         int total = 0;

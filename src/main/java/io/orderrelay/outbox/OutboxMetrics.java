@@ -14,7 +14,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Prometheus names: {@code outbox_backlog_rows}, {@code outbox_oldest_pending_age_seconds},
+ * Prometheus names: {@code outbox_backlog_rows}, {@code outbox_oldest_pending_age_seconds} (both over the rows
+ * the relay can publish: parked rows and the rows held behind them have their own gauges),
+ * {@code outbox_parked_rows}, {@code outbox_held_rows}, {@code outbox_parked_total},
  * {@code outbox_published_total}, {@code outbox_publish_errors_total},
  * {@code outbox_commit_to_ack_seconds} (histogram; from the row's insert in the recording transaction
  * to the broker's acknowledgement).
@@ -25,18 +27,31 @@ public class OutboxMetrics {
 
     private final AtomicLong backlogRows = new AtomicLong();
     private final AtomicLong oldestAgeMillis = new AtomicLong();
+    private final AtomicLong parkedRows = new AtomicLong();
+    private final AtomicLong heldRows = new AtomicLong();
     private final Counter published;
+    private final Counter parked;
     private final Counter errors;
     private final Timer commitToAck;
 
     public OutboxMetrics(MeterRegistry registry) {
-        Gauges.forgetPrevious(registry, "outbox.backlog.rows", "outbox.oldest.pending.age");
+        Gauges.forgetPrevious(registry, "outbox.backlog.rows", "outbox.oldest.pending.age", "outbox.parked.rows",
+                "outbox.held.rows");
         Gauge.builder("outbox.backlog.rows", backlogRows, AtomicLong::get)
                 .description("Outbox rows not yet acknowledged by Kafka")
                 .register(registry);
         Gauge.builder("outbox.oldest.pending.age", oldestAgeMillis, a -> a.get() / 1000.0)
                 .baseUnit("seconds")
                 .description("Age of the oldest outbox row not yet acknowledged by Kafka")
+                .register(registry);
+        Gauge.builder("outbox.parked.rows", parkedRows, AtomicLong::get)
+                .description("Outbox rows Kafka refused for good, parked until an admin retries or skips them")
+                .register(registry);
+        Gauge.builder("outbox.held.rows", heldRows, AtomicLong::get)
+                .description("Outbox rows waiting behind a parked row of their order")
+                .register(registry);
+        parked = Counter.builder("outbox.parked")
+                .description("Outbox records parked because Kafka refused them for good")
                 .register(registry);
         published = Counter.builder("outbox.published")
                 .description("Outbox records acknowledged by Kafka")
@@ -56,6 +71,17 @@ public class OutboxMetrics {
     void backlog(OutboxStore.Backlog backlog) {
         backlogRows.set(backlog.rows());
         oldestAgeMillis.set(backlog.oldestAge().toMillis());
+        parkedRows.set(backlog.parked());
+        heldRows.set(backlog.held());
+    }
+
+    void parked() {
+        parked.increment();
+    }
+
+    /** The parked-rows gauge as last refreshed. */
+    public long parkedRows() {
+        return parkedRows.get();
     }
 
     void acknowledged(Duration commitToAckLatency) {

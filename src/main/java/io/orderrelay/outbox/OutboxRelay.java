@@ -21,7 +21,9 @@ import io.quarkus.runtime.StartupEvent;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 
 /**
@@ -34,6 +36,12 @@ import org.apache.kafka.common.errors.RetriableException;
  * row n is marked sent, so it is never sent before n was acknowledged; a failed row stays pending and
  * holds back its order's later rows, while other orders go on. A relay killed after sending but before
  * committing leaves its rows pending: they are sent again (same bytes, same event id), never lost.
+ *
+ * <p>A row Kafka refuses for a reason retrying cannot fix ({@link #refusedForGood}: larger than the topic or the
+ * producer accepts, an invalid record) is parked in the same transaction: it is not claimed again, so it cannot
+ * head every batch for ever, and being unsent it still holds back its own order's later rows until an admin
+ * retries or skips it ({@link ParkedEvents}). Every other failure (broker away, timeouts, authorisation: they
+ * concern every record alike) leaves the rows pending, to be retried with backoff.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -63,8 +71,13 @@ public class OutboxRelay {
         this.topic = relay.kafka().topic();
     }
 
-    /** What one cycle did. */
-    public record BatchResult(int claimed, int acknowledged, int failed) {
+    /** What one cycle did; {@code failed} rows stay pending, {@code parked} rows wait for an admin. */
+    public record BatchResult(int claimed, int acknowledged, int failed, int parked) {
+    }
+
+    /** Why this record can never be published as it is: retrying it would only refuse it again. */
+    static boolean refusedForGood(Throwable error) {
+        return error instanceof RecordTooLargeException || error instanceof InvalidRecordException;
     }
 
     void start(@Observes StartupEvent event) {
@@ -136,18 +149,19 @@ public class OutboxRelay {
         return Math.min(previous == 0 ? base : previous * 2, config.maxBackoff().toMillis());
     }
 
-    private static boolean failedAtOnce(Future<RecordMetadata> sent) {
+    /** The error of a send the producer failed before sending anything, else null. */
+    private static Throwable failedAtOnce(Future<RecordMetadata> sent) {
         if (!sent.isDone()) {
-            return false;
+            return null;
         }
         try {
             sent.get();
-            return false;
+            return null;
         } catch (ExecutionException e) {
-            return true;
+            return e.getCause();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return true;
+            return e;
         }
     }
 
@@ -163,7 +177,7 @@ public class OutboxRelay {
         long t1 = System.nanoTime();
         if (rows.isEmpty()) {
             lastBatchFailed = false;
-            return new BatchResult(0, 0, 0);
+            return new BatchResult(0, 0, 0, 0);
         }
         Producer<String, byte[]> producer = kafka.producer();
         List<Future<RecordMetadata>> sends = new ArrayList<>(rows.size());
@@ -176,9 +190,11 @@ public class OutboxRelay {
                     }
                 });
                 sends.add(sent);
-                if (failedAtOnce(sent)) {
+                Throwable atOnce = failedAtOnce(sent);
+                if (atOnce != null && !refusedForGood(atOnce)) {
                     // the producer gave up before sending (no metadata within max.block.ms): do not spend that
-                    // wait again on every row of the batch; the rest wait for the next cycle
+                    // wait again on every row of the batch; the rest wait for the next cycle. A record refused
+                    // for good (e.g. over max.request.size) is parked below and the others go on.
                     break;
                 }
             } catch (KafkaException e) {
@@ -192,12 +208,21 @@ public class OutboxRelay {
         long t3 = System.nanoTime();
         List<Long> acknowledged = new ArrayList<>(sends.size());
         Throwable firstError = fatal;
+        boolean nonRetriable = fatal != null && !(fatal instanceof RetriableException);
+        int parked = 0;
         for (int i = 0; i < sends.size(); i++) {
             try {
                 sends.get(i).get();
                 acknowledged.add(rows.get(i).id());
             } catch (ExecutionException e) {
-                firstError = firstError == null ? e.getCause() : firstError;
+                Throwable error = e.getCause();
+                nonRetriable |= !(error instanceof RetriableException);
+                if (refusedForGood(error)) {
+                    park(rows.get(i), error);
+                    parked++;
+                } else {
+                    firstError = firstError == null ? error : firstError;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for Kafka", e);
@@ -207,17 +232,28 @@ public class OutboxRelay {
         long t4 = System.nanoTime();
         Log.debugf("Outbox batch: %d rows, claim %d ms, send %d ms, flush+ack %d ms, mark %d ms", rows.size(), (t1 - t0) / 1_000_000,
                 (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
-        int failed = rows.size() - acknowledged.size();
+        int failed = rows.size() - acknowledged.size() - parked;
         lastBatchFailed = failed > 0;
         if (failed > 0) {
             metrics.failed(failed);
             Log.warnf("Kafka acknowledged %d of %d outbox records; the others stay pending: %s",
                     acknowledged.size(), rows.size(), firstError);
-            if (!(firstError instanceof RetriableException)) {
-                kafka.resetProducer();
-            }
         }
-        return new BatchResult(rows.size(), acknowledged.size(), failed);
+        if (nonRetriable) {
+            // after a non-retriable error the idempotent producer's state may be unusable
+            kafka.resetProducer();
+        }
+        return new BatchResult(rows.size(), acknowledged.size(), failed, parked);
+    }
+
+    private void park(OutboxRow row, Throwable error) {
+        String reason = error.getClass().getSimpleName() + ": " + error.getMessage();
+        reason = reason.length() > 500 ? reason.substring(0, 500) : reason;
+        store.park(row.id(), reason, Instant.now());
+        metrics.parked();
+        Log.warnf("Outbox event %s of order %s (sequence %d, %d bytes) parked: Kafka refused it for good (%s). "
+                + "Only this order's later events wait; an admin retries or skips it under /v1/admin/outbox/parked",
+                row.eventId(), row.orderId(), row.sequence(), row.payload().length, reason);
     }
 
     /** The Kafka record of a row: key = order id, value = the stored envelope bytes, CloudEvents headers. */

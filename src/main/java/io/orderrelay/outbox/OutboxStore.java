@@ -42,7 +42,8 @@ public class OutboxStore {
      * <p>Per-order order with several relays: a row is only eligible when no earlier row of its order is
      * pending (sent or not, locked or not: the NOT EXISTS does not skip locked rows). So while one relay
      * holds row n of an order, another relay skips n (SKIP LOCKED) and cannot take n+1 either; n+1
-     * becomes eligible only once n's "sent" is committed.
+     * becomes eligible only once n's "sent" is committed. A parked row is never claimed, and as it is still
+     * unsent it keeps holding back its order's later rows.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     @SuppressWarnings("unchecked")
@@ -54,7 +55,7 @@ public class OutboxStore {
         List<Object[]> rows = em.createNativeQuery("""
                 with heads as (
                     select h.id from outbox h
-                    where h.sent_at is null
+                    where h.sent_at is null and h.parked_at is null
                       and not exists (select 1 from outbox p
                                       where p.order_id = h.order_id and p.sequence < h.sequence and p.sent_at is null)
                     order by h.id
@@ -79,7 +80,20 @@ public class OutboxStore {
                 .executeUpdate();
     }
 
-    /** Deletes up to {@code limit} rows sent before {@code before}; answers how many. */
+    /**
+     * Parks a claimed row that Kafka refused for a reason retrying cannot fix: the relay stops claiming it (it
+     * still holds back its order's later rows) until an admin retries or skips it.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void park(long id, String reason, Instant parkedAt) {
+        em.createNativeQuery("update outbox set parked_at = ?1, park_reason = ?2 where id = ?3 and sent_at is null")
+                .setParameter(1, Timestamp.from(parkedAt))
+                .setParameter(2, reason)
+                .setParameter(3, id)
+                .executeUpdate();
+    }
+
+    /** Deletes up to {@code limit} rows sent (or skipped) before {@code before}; answers how many. */
     @Transactional(Transactional.TxType.MANDATORY)
     public int pruneSentBefore(Instant before, int limit) {
         return em.createNativeQuery("""
@@ -90,22 +104,39 @@ public class OutboxStore {
                 .executeUpdate();
     }
 
-    /** Pending rows and the age of the oldest (zero when none). */
+    /**
+     * The line as the metrics show it: rows the relay can publish (pending, not parked and not behind a parked
+     * row of their order) and the age of the oldest of them (zero when none), parked rows, and rows held
+     * behind a parked row. A parked order thus never makes the backlog look old: it has gauges of its own.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public Backlog backlog() {
+        // "in line" = unsent and not parked; "held" = in line behind a parked row of the same order
+        String inLine = "o.sent_at is null and o.parked_at is null";
+        String behindParked = "exists (select 1 from outbox p where p.order_id = o.order_id"
+                + " and p.parked_at is not null and p.sent_at is null)";
         Object[] r = (Object[]) em.createNativeQuery("""
-                select count(*), (select created_at from outbox where sent_at is null order by id limit 1)
-                from outbox where sent_at is null""")
+                select (select count(*) from outbox o where %1$s and not %2$s),
+                       (select o.created_at from outbox o where %1$s and not %2$s order by o.id limit 1),
+                       (select count(*) from outbox where parked_at is not null and sent_at is null),
+                       (select count(*) from outbox o where %1$s and %2$s)""".formatted(inLine, behindParked))
                 .getSingleResult();
         Instant oldest = instant(r[1]);
         Duration age = oldest == null ? Duration.ZERO : Duration.between(oldest, Instant.now());
-        return new Backlog(((Number) r[0]).longValue(), age.isNegative() ? Duration.ZERO : age);
+        return new Backlog(((Number) r[0]).longValue(), age.isNegative() ? Duration.ZERO : age,
+                ((Number) r[2]).longValue(), ((Number) r[3]).longValue());
     }
 
-    public record Backlog(long rows, Duration oldestAge) {
+    /**
+     * @param rows      publishable rows (pending, not parked, not held)
+     * @param oldestAge age of the oldest publishable row
+     * @param parked    parked rows
+     * @param held      rows waiting behind a parked row of their order
+     */
+    public record Backlog(long rows, Duration oldestAge, long parked, long held) {
     }
 
-    private static Instant instant(Object value) {
+    static Instant instant(Object value) {
         if (value == null) {
             return null;
         }

@@ -12,6 +12,7 @@ import io.orderrelay.order.OrderState;
 import io.orderrelay.order.TransitionSource;
 import io.orderrelay.upstream.UpstreamClient;
 import io.orderrelay.upstream.UpstreamException;
+import io.orderrelay.upstream.UpstreamLimits;
 import io.orderrelay.upstream.UpstreamOrder;
 import io.orderrelay.upstream.UpstreamStreams;
 import io.quarkus.logging.Log;
@@ -120,6 +121,11 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
     }
 
     private UpstreamOrder parse(String data) {
+        if (data.length() > UpstreamLimits.MAX_SNAPSHOT_CHARS) {
+            // over the limit whatever it holds: not worth parsing
+            Log.debugf("Order %s: ignored a stream payload of %d characters", orderId, data.length());
+            return null;
+        }
         try {
             JsonNode node = tracker.deps.json().readTree(data);
             return UpstreamOrder.parse(node, upstreamOrderId);
@@ -231,6 +237,10 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
                     then.accept(0);
                 }),
                 failure -> context.runOnContext(v -> {
+                    if (failure instanceof UpstreamOrder.InvalidPayload) {
+                        // an answer that is not this order, or over a limit: counted like a stream message
+                        tracker.deps.metrics().invalidPayload();
+                    }
                     long retryAfter = 0;
                     if (failure instanceof UpstreamException.RateLimited limited && limited.retryAfterSeconds() != null) {
                         retryAfter = limited.retryAfterSeconds() * 1000;

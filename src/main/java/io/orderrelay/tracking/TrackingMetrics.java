@@ -33,7 +33,8 @@ public class TrackingMetrics {
         this.reconnects = Counter.builder("relay.tracking.reconnects")
                 .description("Upstream streams reopened after an end or a failure").register(registry);
         this.invalidPayloads = Counter.builder("relay.tracking.invalid.payloads")
-                .description("Upstream stream messages ignored because they were not a valid order of the stream")
+                .description("Upstream order payloads (stream messages, poll answers) ignored: not a valid order of the "
+                        + "stream, or over the size limits")
                 .register(registry);
         this.latency = Timer.builder("relay.tracking.observation.latency")
                 .description("From an upstream message (or poll answer) received to its transition committed")

@@ -14,8 +14,9 @@
  * <h2>One order</h2>
  * {@link io.orderrelay.tracking.OrderSubscriber} lives on one Vert.x event loop (no thread per order) and holds
  * the upstream SSE stream ({@link io.orderrelay.upstream.UpstreamStreams}, its own HTTP client pool). Each
- * {@code message} is validated ({@link io.orderrelay.upstream.UpstreamOrder#parse}: an object with this order's
- * id and a string state), invalid ones counted and ignored; a valid one resets the backoff. A {@code stop} is
+ * {@code message}, and each poll answer, is validated ({@link io.orderrelay.upstream.UpstreamOrder#parse}: an
+ * object with this order's id and a string state, within {@link io.orderrelay.upstream.UpstreamLimits}), invalid
+ * ones counted and ignored; a valid message resets the backoff. A {@code stop} is
  * believed only once {@code GET /v5/orders/{id}} says terminal. On end or failure the stream is reopened after
  * the backoff (min doubling to max, jittered); while it is unavailable (refused, unreachable, or cut before a
  * valid message) the order is polled every {@code poll-interval} (a 429's Retry-After is honoured), and while it

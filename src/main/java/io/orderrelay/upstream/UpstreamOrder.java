@@ -11,7 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The upstream order object (create answer, GET answer, stream message), read tolerantly: unknown fields
- * ignored, unknown states kept, timestamps as numbers or strings, amounts as exact decimals.
+ * ignored, unknown states kept, timestamps as numbers or strings, amounts as exact decimals; but never larger
+ * than {@link UpstreamLimits} allow.
  *
  * @param raw the object as received, redemption secrets included: never log it
  */
@@ -41,7 +42,7 @@ public record UpstreamOrder(
             ObjectNode redemption) {
     }
 
-    /** Thrown for a payload that is not an order of the expected id: to be counted and ignored. */
+    /** Thrown for a payload that is not an order of the expected id, or over a limit: to be counted and ignored. */
     public static final class InvalidPayload extends RuntimeException {
         public InvalidPayload(String message) {
             super(message, null, false, false);
@@ -57,6 +58,7 @@ public record UpstreamOrder(
         if (node == null || !node.isObject()) {
             throw new InvalidPayload("not a JSON object");
         }
+        UpstreamLimits.check(node);
         JsonNode id = node.get("order_id");
         if (id == null || !id.isTextual() || id.asText().isBlank()) {
             throw new InvalidPayload("order_id missing or not a string");

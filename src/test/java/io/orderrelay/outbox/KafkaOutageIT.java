@@ -2,6 +2,7 @@ package io.orderrelay.outbox;
 
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
@@ -54,19 +55,26 @@ class KafkaOutageIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> distinct(topic, all) == 2 * before.size());
 
             broker.stop();
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> RestAssured.get("/q/health/ready").then()
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> RestAssured.get("/q/health/well").then()
                     .statusCode(503)
                     .body("checks.find { it.name == 'Kafka outbox' }.data.broker", equalTo("unreachable")));
+            // the replica still serves (the outbox keeps every transition): Kafka is not readiness, nor liveness
+            RestAssured.get("/q/health/ready").then().statusCode(200);
             RestAssured.get("/q/health/live").then().statusCode(200);
             before.forEach(orders::complete);
             List<OrderDriver.Placed> during = List.of(orders.placeAndComplete(), orders.placeAndComplete());
             during.forEach(o -> all.add(o.id()));
             int backlog = 3 * before.size() + OrderDriver.LIFECYCLE_TRANSITIONS * during.size();
             assertEquals(backlog, pending(all), "transitions recorded while Kafka is away wait in the outbox");
-            // the backlog ages past relay.outbox.max-pending-age (3 s here): readiness says so
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> RestAssured.get("/q/health/ready").then()
+            // the backlog ages past relay.outbox.max-pending-age (3 s here): the wellness check says so, and
+            // readiness still does not take the replica out of the Service
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> RestAssured.get("/q/health/well").then()
                     .statusCode(503)
-                    .body("checks.find { it.name == 'Kafka outbox' }.data.backlog_rows", equalTo(backlog)));
+                    .body("checks.find { it.name == 'Kafka outbox' }.data.backlog_rows", equalTo(backlog))
+                    .body("checks.find { it.name == 'Kafka outbox' }.data.reason", notNullValue()));
+            RestAssured.get("/q/health/ready").then().statusCode(200);
+            assertEquals(0, (int) RestAssured.get("/q/health/well").then().extract()
+                    .path("checks.find { it.name == 'Kafka outbox' }.data.parked_rows"), "a broker away parks nothing");
 
             broker.start();
 
@@ -78,7 +86,7 @@ class KafkaOutageIT {
                         .map(e -> e.at("/data/sequence").asInt()).toList(), "events of " + id + " in sequence order");
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> pending(all) == 0);
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> RestAssured.get("/q/health/ready").then()
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> RestAssured.get("/q/health/well").then()
                     .statusCode(200));
         } finally {
             broker.start();

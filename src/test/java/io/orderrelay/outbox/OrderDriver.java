@@ -61,12 +61,19 @@ final class OrderDriver {
     }
 
     void observe(Placed order, String state, double updatedAt, boolean withPin) {
+        observe(order, state, updatedAt, node -> {
+            if (withPin) {
+                ObjectNode deliverable = (ObjectNode) node.get("deliveries").get(0).get("deliverable");
+                deliverable.put("pin_code", PIN);
+                deliverable.put("redeem_instructions", "Use at airbnb.com/giftcards");
+            }
+        });
+    }
+
+    /** Applies upstream's snapshot of the order in {@code state}, changed by {@code edit} first. */
+    void observe(Placed order, String state, double updatedAt, java.util.function.Consumer<ObjectNode> edit) {
         ObjectNode node = read(UpstreamFixtures.order(order.upstreamId(), state, updatedAt));
-        ObjectNode deliverable = (ObjectNode) node.get("deliveries").get(0).get("deliverable");
-        if (withPin) {
-            deliverable.put("pin_code", PIN);
-            deliverable.put("redeem_instructions", "Use at airbnb.com/giftcards");
-        }
+        edit.accept(node);
         UpstreamOrder snapshot = UpstreamOrder.parse(node, order.upstreamId());
         QuarkusTransaction.requiringNew()
                 .run(() -> writer.apply(order.id(), Observation.upstream(snapshot, TransitionSource.STREAM)));
