@@ -199,6 +199,7 @@ public final class Tracker {
                         OrderSubscriber lost = held.remove(id);
                         if (lost != null && !lost.isEnded()) {
                             Log.warnf("Tracker %s lost its lease on order %s; no longer following it", owner, id);
+                            deps.metrics().leaseLost();
                             lost.stop();
                         }
                     }

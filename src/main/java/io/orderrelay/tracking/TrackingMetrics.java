@@ -23,6 +23,7 @@ public class TrackingMetrics {
 
     private final Counter reconnects;
     private final Counter invalidPayloads;
+    private final Counter leasesLost;
     private final MeterRegistry registry;
     private final Timer latency;
     private final Set<Tracker> trackers = ConcurrentHashMap.newKeySet();
@@ -34,6 +35,9 @@ public class TrackingMetrics {
                 .description("Upstream streams reopened after an end or a failure").register(registry);
         this.invalidPayloads = Counter.builder("relay.tracking.invalid.payloads")
                 .description("Upstream stream messages ignored because they were not a valid order of the stream")
+                .register(registry);
+        this.leasesLost = Counter.builder("relay.tracking.leases.lost")
+                .description("Followed orders whose lease was found lost at renewal (their subscriber was stopped)")
                 .register(registry);
         this.latency = Timer.builder("relay.tracking.observation.latency")
                 .description("From an upstream message (or poll answer) received to its transition committed")
@@ -70,6 +74,14 @@ public class TrackingMetrics {
 
     void invalidPayload() {
         invalidPayloads.increment();
+    }
+
+    void leaseLost() {
+        leasesLost.increment();
+    }
+
+    public double leasesLost() {
+        return leasesLost.count();
     }
 
     void transition(TransitionSource source, Instant observedAt) {
