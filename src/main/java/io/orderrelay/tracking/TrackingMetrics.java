@@ -26,6 +26,7 @@ public class TrackingMetrics {
     private final Counter leasesLost;
     private final MeterRegistry registry;
     private final Timer latency;
+    private final Timer renewal;
     private final Set<Tracker> trackers = ConcurrentHashMap.newKeySet();
     private final java.util.Map<TransitionSource, Counter> transitions = new java.util.EnumMap<>(TransitionSource.class);
 
@@ -39,6 +40,9 @@ public class TrackingMetrics {
         this.leasesLost = Counter.builder("relay.tracking.leases.lost")
                 .description("Followed orders whose lease was found lost at renewal (their subscriber was stopped)")
                 .register(registry);
+        this.renewal = Timer.builder("relay.tracking.lease.renewal")
+                .description("One renewal of every lease a tracker holds, on the lease thread")
+                .publishPercentiles(0.5, 0.99).register(registry);
         this.latency = Timer.builder("relay.tracking.observation.latency")
                 .description("From an upstream message (or poll answer) received to its transition committed")
                 .publishPercentiles(0.5, 0.99).register(registry);
@@ -78,6 +82,10 @@ public class TrackingMetrics {
 
     void leaseLost() {
         leasesLost.increment();
+    }
+
+    void renewed(int leases, long nanos) {
+        renewal.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     public double leasesLost() {

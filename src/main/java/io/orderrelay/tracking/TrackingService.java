@@ -3,6 +3,7 @@ package io.orderrelay.tracking;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,6 +34,7 @@ public class TrackingService {
     private final TrackingConfig config;
     private final Tracker.Dependencies deps;
     private final ExecutorService worker;
+    private final ScheduledExecutorService leaseThread;
     private volatile Tracker tracker;
 
     public TrackingService(TrackingConfig config, Leases leases, ObservationApplier applier, UpstreamClient upstream,
@@ -44,7 +46,14 @@ public class TrackingService {
             t.setDaemon(true);
             return t;
         });
-        this.deps = new Tracker.Dependencies(leases, applier, upstream, streams, vertx, worker, metrics, json);
+        // one thread for the leases of every tracker of the JVM: claims, renewals and releases are short statements
+        // on the leases pool, and must never queue behind observation work
+        this.leaseThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tracking-leases");
+            t.setDaemon(true);
+            return t;
+        });
+        this.deps = new Tracker.Dependencies(leases, applier, upstream, streams, vertx, worker, leaseThread, metrics, json);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -63,8 +72,10 @@ public class TrackingService {
             current.stop();
         }
         worker.shutdown();
+        leaseThread.shutdown();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);
+            leaseThread.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

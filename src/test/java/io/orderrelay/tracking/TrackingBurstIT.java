@@ -84,7 +84,7 @@ class TrackingBurstIT {
         try (Connection check = plainConnection()) {
             insertOpenOrders(check);
             Tracker tracker = tracking.tracker();
-            await().atMost(WAIT).until(() -> tracker.heldOrders().containsAll(orders.keySet())
+            await("every order followed").atMost(WAIT).until(() -> tracker.heldOrders().containsAll(orders.keySet())
                     && orders.values().stream().allMatch(up -> sandbox.subscriberCount(up) == 1));
             double lostBefore = metrics.leasesLost();
 
@@ -98,7 +98,7 @@ class TrackingBurstIT {
                 hog.start(); // and no free connection left in the main pool
                 orders.values().forEach(sandbox::advance); // the burst: every order moves at once
 
-                await().during(STALL).atMost(STALL.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
+                await("every lease kept, no subscriber stopped, while the database is saturated").during(STALL).atMost(STALL.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
                         .until(() -> liveLeasesOf(check, tracker.owner()) == ORDERS
                                 && metrics.leasesLost() == lostBefore
                                 && tracker.heldOrders().containsAll(orders.keySet()));
@@ -106,7 +106,7 @@ class TrackingBurstIT {
                 locker.commit();
             }
 
-            await().atMost(WAIT).until(() -> countIn(check, "PaymentReceived") == ORDERS);
+            await("every order in its new state").atMost(WAIT).until(() -> countIn(check, "PaymentReceived") == ORDERS);
             assertEquals(lostBefore, metrics.leasesLost(), "leases lost during the burst");
             assertEquals(ORDERS, liveLeasesOf(check, tracker.owner()));
             await().atMost(WAIT).until(() -> orders.values().stream().allMatch(up -> sandbox.subscriberCount(up) == 1));
