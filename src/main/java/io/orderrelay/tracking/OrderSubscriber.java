@@ -21,10 +21,15 @@ import io.vertx.core.Vertx;
 /**
  * Follows one claimed order: holds its upstream stream, reconnects with backoff, polls while the stream is
  * unavailable, reconciles with a GET now and then, and applies every observation in arrival order. Every field is
- * confined to one Vert.x event-loop context (no thread of its own, no locks); database work goes to the tracker's
- * workers and comes back with {@link Context#runOnContext}.
+ * confined to one Vert.x event-loop context (no thread of its own, no locks); database work goes to the
+ * {@link ObservationPipeline} (one observation of this order at a time) and comes back with
+ * {@link Context#runOnContext}. When the pipeline is full, or {@link #PENDING_LIMIT} observations wait here, the
+ * subscriber stops reading its stream (and polling) until they are handed over.
  */
 final class OrderSubscriber implements UpstreamStreams.Listener {
+
+    /** Observations waiting here (besides the one being applied) at which the stream is no longer read. */
+    static final int PENDING_LIMIT = 4;
 
     final UUID orderId;
     private final String upstreamOrderId;
@@ -45,6 +50,8 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
     private boolean polling;
     private boolean pollInFlight;
     private boolean applying;
+    private boolean waitingForRoom;
+    private boolean paused;
     private volatile boolean ended;
 
     OrderSubscriber(Tracker tracker, UUID orderId, String upstreamOrderId, String countryCode) {
@@ -83,6 +90,9 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
         }
         validOnThisStream = false;
         stream = tracker.deps.streams().subscribe(upstreamOrderId, countryCode, this);
+        if (paused) {
+            stream.pause();
+        }
     }
 
     @Override
@@ -188,6 +198,11 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
         if (!polling || ended || pollInFlight) {
             return;
         }
+        if (backlogged()) {
+            // the database is behind on this order: asking upstream again would only pile up more to apply
+            pollTimer = vertx.setTimer(tracker.settings.pollInterval().toMillis(), t -> poll());
+            return;
+        }
         pollInFlight = true;
         fetchThen(TransitionSource.POLL, retryAfterMillis -> {
             pollInFlight = false;
@@ -209,7 +224,7 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
         if (ended) {
             return;
         }
-        if (!polling) {
+        if (!polling && !backlogged()) {
             fetch(TransitionSource.RECONCILE, () -> {
             });
         }
@@ -248,23 +263,46 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
     }
 
     private void drain() {
-        if (applying || ended || pending.isEmpty()) {
+        if (!applying && !ended && !waitingForRoom && !pending.isEmpty()) {
+            ObservationPipeline pipeline = tracker.deps.pipeline();
+            Observation next = pending.peekFirst();
+            if (pipeline.offer(new ObservationPipeline.Work(orderId, next,
+                    outcome -> context.runOnContext(v -> applied(next, outcome))))) {
+                pending.pollFirst();
+                applying = true;
+            } else {
+                waitingForRoom = true;
+                pipeline.whenRoom(() -> context.runOnContext(v -> {
+                    waitingForRoom = false;
+                    drain();
+                }));
+            }
+        }
+        flow();
+    }
+
+    private boolean backlogged() {
+        return waitingForRoom || pending.size() >= PENDING_LIMIT;
+    }
+
+    /** Back-pressure: the stream is read only while this order's observations can be handed over. */
+    private void flow() {
+        boolean pause = !ended && backlogged();
+        if (pause == paused) {
             return;
         }
-        applying = true;
-        Observation next = pending.pollFirst();
-        tracker.deps.worker().execute(() -> {
-            ObservationApplier.Outcome outcome = null;
-            try {
-                outcome = tracker.deps.applier().apply(orderId, next);
-            } catch (RuntimeException e) {
-                // dropped: the next message, poll or reconcile observes the state again
-                Log.warnf("Order %s: could not apply %s from %s: %s", orderId, next.state(), next.source().wire(),
-                        e.getMessage());
+        paused = pause;
+        if (pause) {
+            tracker.paused.incrementAndGet();
+            if (stream != null) {
+                stream.pause();
             }
-            ObservationApplier.Outcome done = outcome;
-            context.runOnContext(v -> applied(next, done));
-        });
+        } else {
+            tracker.paused.decrementAndGet();
+            if (stream != null) {
+                stream.resume();
+            }
+        }
     }
 
     private void applied(Observation observation, ObservationApplier.Outcome outcome) {
@@ -291,6 +329,10 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
 
     private void close() {
         pending.clear();
+        if (paused) {
+            paused = false;
+            tracker.paused.decrementAndGet();
+        }
         stopPolling();
         cancel(reconnectTimer);
         cancel(reconcileTimer);

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,11 +44,12 @@ public final class Tracker {
     /**
      * What a tracker needs from the application; one instance shared by every tracker of the JVM.
      *
+     * @param pipeline    where observations wait for the database (bounded, applied in batches)
      * @param leaseThread runs every claim, renewal and release, and nothing else: ownership never waits behind
-     *                    observation work (which runs on {@code worker}), and {@link Leases} has its own connections
+     *                    observation work (the pipeline's workers), and {@link Leases} has its own connections
      */
-    public record Dependencies(Leases leases, ObservationApplier applier, UpstreamClient upstream,
-            UpstreamStreams streams, Vertx vertx, Executor worker, ScheduledExecutorService leaseThread,
+    public record Dependencies(Leases leases, UpstreamClient upstream,
+            UpstreamStreams streams, Vertx vertx, ObservationPipeline pipeline, ScheduledExecutorService leaseThread,
             TrackingMetrics metrics, ObjectMapper json) {
     }
 
@@ -64,6 +64,7 @@ public final class Tracker {
     private final AtomicBoolean claimQueued = new AtomicBoolean();
     final AtomicInteger liveStreams = new AtomicInteger();
     final AtomicInteger polling = new AtomicInteger();
+    final AtomicInteger paused = new AtomicInteger();
     private volatile boolean running;
     private volatile boolean claimedOnce;
     private ScheduledFuture<?> claimTick;
@@ -151,6 +152,10 @@ public final class Tracker {
         return polling.get();
     }
 
+    int pausedCount() {
+        return paused.get();
+    }
+
     /** Looks for unclaimed open orders now (a new order was recorded, or a claim found more than one batch). */
     public void wake() {
         if (running && claimQueued.compareAndSet(false, true)) {
@@ -215,7 +220,7 @@ public final class Tracker {
                     }
                 }
             }
-            deps.metrics().renewed(mine.size(), System.nanoTime() - started);
+            deps.metrics().renewed(System.nanoTime() - started);
             if (++renewals % 100 == 0) {
                 deps.leases().purgeExpired(PURGE_AFTER);
             }

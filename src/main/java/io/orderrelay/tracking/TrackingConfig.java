@@ -48,9 +48,20 @@ public interface TrackingConfig {
     @WithDefault("30s")
     Duration backoffMax();
 
-    /** Threads for the database work of the trackers (applying observations, leases). */
+    /** Threads applying observations (the leases have a thread and a pool of their own). */
     @WithDefault("8")
     int workerThreads();
+
+    /**
+     * Most observations waiting for a worker. When it is full, a subscriber with an observation to apply stops reading
+     * its stream until there is room: upstream's data waits in the connection, not in memory.
+     */
+    @WithDefault("2000")
+    int observationQueue();
+
+    /** Most observations (of as many orders) applied in one transaction: a wave of changes is group-committed. */
+    @WithDefault("50")
+    int observationBatch();
 
     /** An order still Submitting after this long (a crash before the create answer) becomes SubmissionUncertain. */
     @WithDefault("5m")

@@ -1,11 +1,9 @@
 package io.orderrelay.tracking;
 
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,19 +31,17 @@ public class TrackingService {
 
     private final TrackingConfig config;
     private final Tracker.Dependencies deps;
-    private final ExecutorService worker;
+    private final ObservationPipeline pipeline;
     private final ScheduledExecutorService leaseThread;
     private volatile Tracker tracker;
 
     public TrackingService(TrackingConfig config, Leases leases, ObservationApplier applier, UpstreamClient upstream,
             UpstreamStreams streams, Vertx vertx, TrackingMetrics metrics, ObjectMapper json) {
         this.config = config;
-        AtomicInteger n = new AtomicInteger();
-        this.worker = Executors.newFixedThreadPool(config.workerThreads(), r -> {
-            Thread t = new Thread(r, "tracking-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.pipeline = new ObservationPipeline(applier, metrics, config.observationQueue(), config.observationBatch(),
+                config.workerThreads());
+        metrics.observe(pipeline);
+        pipeline.start();
         // one thread for the leases of every tracker of the JVM: claims, renewals and releases are short statements
         // on the leases pool, and must never queue behind observation work
         this.leaseThread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -53,7 +49,7 @@ public class TrackingService {
             t.setDaemon(true);
             return t;
         });
-        this.deps = new Tracker.Dependencies(leases, applier, upstream, streams, vertx, worker, leaseThread, metrics, json);
+        this.deps = new Tracker.Dependencies(leases, upstream, streams, vertx, pipeline, leaseThread, metrics, json);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -71,10 +67,9 @@ public class TrackingService {
         if (current != null) {
             current.stop();
         }
-        worker.shutdown();
+        pipeline.stop();
         leaseThread.shutdown();
         try {
-            worker.awaitTermination(5, TimeUnit.SECONDS);
             leaseThread.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

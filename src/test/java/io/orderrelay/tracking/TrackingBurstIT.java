@@ -3,6 +3,7 @@ package io.orderrelay.tracking;
 import static io.orderrelay.tracking.TrackingFixtures.WAIT;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -35,8 +36,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A burst of changes far larger than the observation workers can absorb in one lease period (test profile: lease
  * 2 s, renewed every 500 ms): many followed orders move at once while the database cannot take their writes (their
- * rows are locked and every connection of the application's main pool is taken). The replica must keep every lease
- * all along, and every order must still reach its new state exactly once when the database comes back.
+ * rows are locked, and in the first test every connection of the application's main pool is taken too). The replica
+ * must keep every lease all along, stop reading the streams it cannot keep up with, and still record every change
+ * exactly once, in order, when the database comes back.
  */
 @QuarkusTest
 class TrackingBurstIT {
@@ -82,23 +84,15 @@ class TrackingBurstIT {
     @Test
     void aBurstOnASaturatedDatabaseLosesNoLeaseAndEveryOrderStillMovesExactlyOnce() throws Exception {
         try (Connection check = plainConnection()) {
-            insertOpenOrders(check);
-            Tracker tracker = tracking.tracker();
-            await("every order followed").atMost(WAIT).until(() -> tracker.heldOrders().containsAll(orders.keySet())
-                    && orders.values().stream().allMatch(up -> sandbox.subscriberCount(up) == 1));
+            Tracker tracker = followNewOrders(check);
             double lostBefore = metrics.leasesLost();
 
-            try (Connection locker = mainPool.getConnection(); PoolHog hog = new PoolHog(mainPool)) {
-                // the orders' rows locked: every observation write waits for as long as this transaction lasts
-                locker.setAutoCommit(false);
-                try (PreparedStatement lock = locker.prepareStatement("select id from orders where id = any(?) for update")) {
-                    lock.setArray(1, locker.createArrayOf("uuid", orders.keySet().toArray()));
-                    lock.executeQuery().close();
-                }
+            try (Connection locker = lockOrders(); PoolHog hog = new PoolHog(mainPool)) {
                 hog.start(); // and no free connection left in the main pool
                 orders.values().forEach(sandbox::advance); // the burst: every order moves at once
 
-                await("every lease kept, no subscriber stopped, while the database is saturated").during(STALL).atMost(STALL.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
+                await("every lease kept, no subscriber stopped, while the database is saturated").during(STALL)
+                        .atMost(STALL.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
                         .until(() -> liveLeasesOf(check, tracker.owner()) == ORDERS
                                 && metrics.leasesLost() == lostBefore
                                 && tracker.heldOrders().containsAll(orders.keySet()));
@@ -113,6 +107,55 @@ class TrackingBurstIT {
             assertEquals(Map.of(), transitionsOtherThan(check, List.of("WaitingForPayment", "PaymentReceived")),
                     "every order: exactly WaitingForPayment (1) then PaymentReceived (2)");
         }
+    }
+
+    @Test
+    void aSaturatedQueuePausesTheStreamsAndTheirChangesAreAppliedInBatchesOnceTheDatabaseCatchesUp() throws Exception {
+        int queue = ConfigProvider.getConfig().getValue("relay.tracking.observation-queue", Integer.class);
+        try (Connection check = plainConnection()) {
+            followNewOrders(check);
+            try (Connection locker = lockOrders()) {
+                orders.values().forEach(sandbox::advance);
+                await("the queue full and streams no longer read").atMost(WAIT)
+                        .until(() -> metrics.queueDepth() == queue && metrics.pausedStreams() > 0);
+                // a second wave while paused: it waits in the connections, not in our memory
+                orders.values().forEach(sandbox::advance);
+                await("still saturated, nothing written").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                        .until(() -> metrics.queueDepth() <= queue && metrics.pausedStreams() > 0);
+                assertEquals(0, countIn(check, "PaymentReceived") + countIn(check, "WaitingForDelivery"));
+                locker.commit();
+            }
+            await("every order through both waves").atMost(WAIT)
+                    .until(() -> countIn(check, "WaitingForDelivery") == ORDERS);
+            assertEquals(Map.of(), transitionsOtherThan(check, List.of("WaitingForPayment", "PaymentReceived",
+                    "WaitingForDelivery")), "every change recorded once, in order, without gaps");
+            await("streams read again").atMost(WAIT).until(() -> metrics.pausedStreams() == 0);
+            assertTrue(metrics.batchSizes().max() > 1, "observations that queued up were committed together");
+        }
+    }
+
+    /** Creates the orders, and waits until this replica follows each of them on a live stream. */
+    private Tracker followNewOrders(Connection check) throws SQLException {
+        insertOpenOrders(check);
+        Tracker tracker = tracking.tracker();
+        await("every order followed").atMost(WAIT).until(() -> tracker.heldOrders().containsAll(orders.keySet())
+                && orders.values().stream().allMatch(up -> sandbox.subscriberCount(up) == 1));
+        return tracker;
+    }
+
+    /**
+     * The orders' rows locked: every observation write waits for as long as this transaction lasts. In id order, as
+     * the workers lock them (a reconciling GET may be applied meanwhile): no deadlock.
+     */
+    private Connection lockOrders() throws SQLException {
+        Connection locker = mainPool.getConnection();
+        locker.setAutoCommit(false);
+        try (PreparedStatement lock = locker.prepareStatement(
+                "select id from orders where id = any(?) order by id for update")) {
+            lock.setArray(1, locker.createArrayOf("uuid", orders.keySet().toArray()));
+            lock.executeQuery().close();
+        }
+        return locker;
     }
 
     // ---- fixtures: open orders as the create leaves them, straight in the database ----
