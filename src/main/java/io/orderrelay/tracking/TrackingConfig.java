@@ -33,6 +33,15 @@ public interface TrackingConfig {
     @WithDefault("10000")
     int capacity();
 
+    /**
+     * Open files kept for everything but the upstream streams (database and Kafka connections, webhook deliveries,
+     * API and SSE clients, jars). Each followed order holds one stream, one file descriptor: a replica whose limit
+     * of open files is below {@code capacity} + this follows fewer orders (logged at start) rather than running out
+     * of descriptors for everything else.
+     */
+    @WithDefault("2000")
+    int openFilesReserve();
+
     /** GET /v5/orders/{id} this often while the order's stream is unavailable. */
     @WithDefault("10s")
     Duration pollInterval();
