@@ -75,12 +75,13 @@ final class ObservationPipeline {
         return queue.size();
     }
 
+    /** Takes no more work; each worker finishes the batch it has (never interrupted inside a transaction). */
     void stop() {
         stopped = true;
-        workers.forEach(Thread::interrupt);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         for (Thread t : workers) {
             try {
-                t.join(TimeUnit.SECONDS.toMillis(5));
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -106,6 +107,9 @@ final class ObservationPipeline {
                 first = queue.poll(IDLE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
+            }
+            if (stopped) {
+                return; // what is still queued is observed again by whoever follows the order next
             }
             if (first == null) {
                 // idle with room: nobody may be left waiting (a woken subscriber that had ended used no slot)

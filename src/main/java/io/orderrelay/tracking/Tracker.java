@@ -172,15 +172,18 @@ public final class Tracker {
             if (running && room > 0) {
                 int limit = Math.min(room, settings.claimBatch());
                 List<Leases.Claimed> claimed = deps.leases().claim(owner, limit, settings.leaseDuration());
-                for (Leases.Claimed c : claimed) {
-                    if (!running) {
-                        break; // the leases expire and another replica takes them
-                    }
-                    OrderSubscriber subscriber = new OrderSubscriber(this, c.orderId(), c.upstreamOrderId(), c.countryCode());
-                    // an order already followed here (its lease expired unrenewed and we took it again) keeps its
-                    // subscriber: a second one would be a second follower
-                    if (held.putIfAbsent(c.orderId(), subscriber) == null) {
-                        subscriber.start();
+                synchronized (this) { // not while halt() clears the subscribers: none may outlive the tracker
+                    for (Leases.Claimed c : claimed) {
+                        if (!running) {
+                            break; // the leases expire and another replica takes them
+                        }
+                        OrderSubscriber subscriber = new OrderSubscriber(this, c.orderId(), c.upstreamOrderId(),
+                                c.countryCode());
+                        // an order already followed here (its lease expired unrenewed and we took it again) keeps
+                        // its subscriber: a second one would be a second follower
+                        if (held.putIfAbsent(c.orderId(), subscriber) == null) {
+                            subscriber.start();
+                        }
                     }
                 }
                 full = claimed.size() == limit;
