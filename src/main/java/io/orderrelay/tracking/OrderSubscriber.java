@@ -1,7 +1,5 @@
 package io.orderrelay.tracking;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -21,15 +19,12 @@ import io.vertx.core.Vertx;
 /**
  * Follows one claimed order: holds its upstream stream, reconnects with backoff, polls while the stream is
  * unavailable, reconciles with a GET now and then, and applies every observation in arrival order. Every field is
- * confined to one Vert.x event-loop context (no thread of its own, no locks); database work goes to the
- * {@link ObservationPipeline} (one observation of this order at a time) and comes back with
- * {@link Context#runOnContext}. When the pipeline is full, or {@link #PENDING_LIMIT} observations wait here, the
- * subscriber stops reading its stream (and polling) until they are handed over.
+ * confined to one Vert.x event-loop context (no thread of its own, no locks); observations go to the database
+ * through the order's {@link ObservationLane} (one at a time) and their outcomes come back with
+ * {@link Context#runOnContext}. While the lane is backlogged the subscriber stops reading its stream and skips its
+ * polls and reconciles.
  */
-final class OrderSubscriber implements UpstreamStreams.Listener {
-
-    /** Observations waiting here (besides the one being applied) at which the stream is no longer read. */
-    static final int PENDING_LIMIT = 4;
+final class OrderSubscriber implements UpstreamStreams.Listener, ObservationLane.Subscriber {
 
     final UUID orderId;
     private final String upstreamOrderId;
@@ -37,7 +32,7 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
     private final Tracker tracker;
     private final Vertx vertx;
     private final Context context;
-    private final Deque<Observation> pending = new ArrayDeque<>();
+    private final ObservationLane lane;
 
     private UpstreamStreams.Subscription stream;
     private boolean streamLive;
@@ -49,9 +44,6 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
     private long pollTimer = -1;
     private boolean polling;
     private boolean pollInFlight;
-    private boolean applying;
-    private boolean waitingForRoom;
-    private boolean paused;
     private volatile boolean ended;
 
     OrderSubscriber(Tracker tracker, UUID orderId, String upstreamOrderId, String countryCode) {
@@ -62,6 +54,7 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
         this.vertx = tracker.deps.vertx();
         this.context = vertx.getOrCreateContext();
         this.backoffMillis = tracker.settings.backoffMin().toMillis();
+        this.lane = new ObservationLane(orderId, tracker.deps.pipeline(), context, this, tracker.paused);
     }
 
     void start() {
@@ -90,7 +83,7 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
         }
         validOnThisStream = false;
         stream = tracker.deps.streams().subscribe(upstreamOrderId, countryCode, this);
-        if (paused) {
+        if (lane.paused()) {
             stream.pause();
         }
     }
@@ -198,7 +191,7 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
         if (!polling || ended || pollInFlight) {
             return;
         }
-        if (backlogged()) {
+        if (lane.backlogged()) {
             // the database is behind on this order: asking upstream again would only pile up more to apply
             pollTimer = vertx.setTimer(tracker.settings.pollInterval().toMillis(), t -> poll());
             return;
@@ -224,7 +217,7 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
         if (ended) {
             return;
         }
-        if (!polling && !backlogged()) {
+        if (!polling && !lane.backlogged()) {
             fetch(TransitionSource.RECONCILE, () -> {
             });
         }
@@ -258,55 +251,22 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
     // ---- applying observations, one at a time and in order ----
 
     private void enqueue(Observation observation) {
-        pending.addLast(observation);
-        drain();
+        lane.add(observation);
     }
 
-    private void drain() {
-        if (!applying && !ended && !waitingForRoom && !pending.isEmpty()) {
-            ObservationPipeline pipeline = tracker.deps.pipeline();
-            Observation next = pending.peekFirst();
-            if (pipeline.offer(new ObservationPipeline.Work(orderId, next,
-                    outcome -> context.runOnContext(v -> applied(next, outcome))))) {
-                pending.pollFirst();
-                applying = true;
-            } else {
-                waitingForRoom = true;
-                pipeline.whenRoom(() -> context.runOnContext(v -> {
-                    waitingForRoom = false;
-                    drain();
-                }));
-            }
-        }
-        flow();
-    }
-
-    private boolean backlogged() {
-        return waitingForRoom || pending.size() >= PENDING_LIMIT;
-    }
-
-    /** Back-pressure: the stream is read only while this order's observations can be handed over. */
-    private void flow() {
-        boolean pause = !ended && backlogged();
-        if (pause == paused) {
-            return;
-        }
-        paused = pause;
-        if (pause) {
-            tracker.paused.incrementAndGet();
-            if (stream != null) {
+    @Override
+    public void readStream(boolean paused) {
+        if (stream != null) {
+            if (paused) {
                 stream.pause();
-            }
-        } else {
-            tracker.paused.decrementAndGet();
-            if (stream != null) {
+            } else {
                 stream.resume();
             }
         }
     }
 
-    private void applied(Observation observation, ObservationApplier.Outcome outcome) {
-        applying = false;
+    @Override
+    public void applied(Observation observation, ObservationApplier.Outcome outcome) {
         if (outcome != null && outcome.recorded().isPresent()) {
             tracker.deps.metrics().transition(observation.source(), observation.observedAt());
         }
@@ -317,7 +277,7 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
             finish();
             return;
         }
-        drain();
+        lane.next();
     }
 
     /** The order is terminal in our database: nothing more to follow. */
@@ -328,11 +288,7 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
     }
 
     private void close() {
-        pending.clear();
-        if (paused) {
-            paused = false;
-            tracker.paused.decrementAndGet();
-        }
+        lane.close();
         stopPolling();
         cancel(reconnectTimer);
         cancel(reconcileTimer);
