@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.orderrelay.config.Gauges;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,8 +31,8 @@ public class TrackingMetrics {
     private final Timer latency;
     private final Timer renewal;
     private final Timer commit;
-    private final io.micrometer.core.instrument.DistributionSummary batchSize;
-    private volatile java.util.function.IntSupplier queueDepth = () -> 0;
+    private final DistributionSummary batchSize;
+    private volatile IntSupplier queueDepth = () -> 0;
     private final Set<Tracker> trackers = ConcurrentHashMap.newKeySet();
     private final java.util.Map<TransitionSource, Counter> transitions = new java.util.EnumMap<>(TransitionSource.class);
 
@@ -49,7 +52,7 @@ public class TrackingMetrics {
         this.commit = Timer.builder("relay.tracking.observation.commit")
                 .description("One transaction applying a batch of observations (group commit), commit included")
                 .publishPercentiles(0.5, 0.99).register(registry);
-        this.batchSize = io.micrometer.core.instrument.DistributionSummary.builder("relay.tracking.observation.batch.size")
+        this.batchSize = DistributionSummary.builder("relay.tracking.observation.batch.size")
                 .description("Observations applied in one transaction").publishPercentiles(0.5, 0.99).register(registry);
         this.latency = Timer.builder("relay.tracking.observation.latency")
                 .description("From an upstream message (or poll answer) received to its transition committed")
@@ -81,7 +84,7 @@ public class TrackingMetrics {
 
     void batchApplied(int size, long nanos) {
         batchSize.record(size);
-        commit.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        commit.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public double pausedStreams() {
@@ -92,7 +95,7 @@ public class TrackingMetrics {
         return queueDepth.getAsInt();
     }
 
-    public io.micrometer.core.instrument.DistributionSummary batchSizes() {
+    public DistributionSummary batchSizes() {
         return batchSize;
     }
 
@@ -121,7 +124,7 @@ public class TrackingMetrics {
     }
 
     void renewed(long nanos) {
-        renewal.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        renewal.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public double leasesLost() {
