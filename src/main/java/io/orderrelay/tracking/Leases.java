@@ -19,7 +19,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The {@code tracking_leases} table: which replica follows which open order. Plain JDBC, autocommit: each
- * statement is its own short transaction, run on tracker worker threads.
+ * statement is its own short transaction, run on the trackers' lease thread. The connections come from a small pool
+ * of their own (datasource {@code leases}): observation writes can take every connection of the main pool in a burst,
+ * and a renewal that waits for one lets every lease expire.
  */
 @ApplicationScoped
 public class Leases {
@@ -56,7 +58,7 @@ public class Leases {
 
     private final DataSource dataSource;
 
-    public Leases(DataSource dataSource) {
+    public Leases(@io.quarkus.agroal.DataSource("leases") DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
@@ -77,7 +79,11 @@ public class Leases {
         }
     }
 
-    /** Extends the leases of {@code orders} still held by {@code owner}; answers those (the others were lost). */
+    /**
+     * Extends the leases of {@code orders} still held by {@code owner}, expired or not; answers those. A lease that
+     * expired is still ours as long as no other replica took it (a claim changes the owner): renewing it loses nothing,
+     * whereas dropping it would restart the subscriber for nothing. The others were lost.
+     */
     public Set<UUID> renew(String owner, Collection<UUID> orders, Duration lease) throws SQLException {
         Set<UUID> kept = new HashSet<>();
         if (orders.isEmpty()) {
@@ -85,7 +91,7 @@ public class Leases {
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
                 update tracking_leases set expires_at = now() + ? * interval '1 millisecond'
-                where owner = ? and order_id = any(?) and expires_at >= now()
+                where owner = ? and order_id = any(?)
                 returning order_id""")) {
             Array ids = c.createArrayOf("uuid", orders.toArray());
             s.setLong(1, lease.toMillis());

@@ -1,7 +1,5 @@
 package io.orderrelay.tracking;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -22,10 +20,12 @@ import io.vertx.core.Vertx;
 /**
  * Follows one claimed order: holds its upstream stream, reconnects with backoff, polls while the stream is
  * unavailable, reconciles with a GET now and then, and applies every observation in arrival order. Every field is
- * confined to one Vert.x event-loop context (no thread of its own, no locks); database work goes to the tracker's
- * workers and comes back with {@link Context#runOnContext}.
+ * confined to one Vert.x event-loop context (no thread of its own, no locks); observations go to the database
+ * through the order's {@link ObservationLane} (one at a time) and their outcomes come back with
+ * {@link Context#runOnContext}. While the lane is backlogged the subscriber stops reading its stream and skips its
+ * polls and reconciles.
  */
-final class OrderSubscriber implements UpstreamStreams.Listener {
+final class OrderSubscriber implements UpstreamStreams.Listener, ObservationLane.Subscriber {
 
     final UUID orderId;
     private final String upstreamOrderId;
@@ -33,7 +33,7 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
     private final Tracker tracker;
     private final Vertx vertx;
     private final Context context;
-    private final Deque<Observation> pending = new ArrayDeque<>();
+    private final ObservationLane lane;
 
     private UpstreamStreams.Subscription stream;
     private boolean streamLive;
@@ -45,7 +45,6 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
     private long pollTimer = -1;
     private boolean polling;
     private boolean pollInFlight;
-    private boolean applying;
     private volatile boolean ended;
 
     OrderSubscriber(Tracker tracker, UUID orderId, String upstreamOrderId, String countryCode) {
@@ -56,6 +55,7 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
         this.vertx = tracker.deps.vertx();
         this.context = vertx.getOrCreateContext();
         this.backoffMillis = tracker.settings.backoffMin().toMillis();
+        this.lane = new ObservationLane(orderId, tracker.deps.pipeline(), context, this, tracker.paused);
     }
 
     void start() {
@@ -84,6 +84,9 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
         }
         validOnThisStream = false;
         stream = tracker.deps.streams().subscribe(upstreamOrderId, countryCode, this);
+        if (lane.paused()) {
+            stream.pause();
+        }
     }
 
     @Override
@@ -194,6 +197,11 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
         if (!polling || ended || pollInFlight) {
             return;
         }
+        if (lane.backlogged()) {
+            // the database is behind on this order: asking upstream again would only pile up more to apply
+            pollTimer = vertx.setTimer(tracker.settings.pollInterval().toMillis(), t -> poll());
+            return;
+        }
         pollInFlight = true;
         fetchThen(TransitionSource.POLL, retryAfterMillis -> {
             pollInFlight = false;
@@ -215,7 +223,7 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
         if (ended) {
             return;
         }
-        if (!polling) {
+        if (!polling && !lane.backlogged()) {
             fetch(TransitionSource.RECONCILE, () -> {
             });
         }
@@ -253,32 +261,22 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
     // ---- applying observations, one at a time and in order ----
 
     private void enqueue(Observation observation) {
-        pending.addLast(observation);
-        drain();
+        lane.add(observation);
     }
 
-    private void drain() {
-        if (applying || ended || pending.isEmpty()) {
-            return;
-        }
-        applying = true;
-        Observation next = pending.pollFirst();
-        tracker.deps.worker().execute(() -> {
-            ObservationApplier.Outcome outcome = null;
-            try {
-                outcome = tracker.deps.applier().apply(orderId, next);
-            } catch (RuntimeException e) {
-                // dropped: the next message, poll or reconcile observes the state again
-                Log.warnf("Order %s: could not apply %s from %s: %s", orderId, next.state(), next.source().wire(),
-                        e.getMessage());
+    @Override
+    public void readStream(boolean paused) {
+        if (stream != null) {
+            if (paused) {
+                stream.pause();
+            } else {
+                stream.resume();
             }
-            ObservationApplier.Outcome done = outcome;
-            context.runOnContext(v -> applied(next, done));
-        });
+        }
     }
 
-    private void applied(Observation observation, ObservationApplier.Outcome outcome) {
-        applying = false;
+    @Override
+    public void applied(Observation observation, ObservationApplier.Outcome outcome) {
         if (outcome != null && outcome.recorded().isPresent()) {
             tracker.deps.metrics().transition(observation.source(), observation.observedAt());
         }
@@ -289,7 +287,7 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
             finish();
             return;
         }
-        drain();
+        lane.next();
     }
 
     /** The order is terminal in our database: nothing more to follow. */
@@ -300,7 +298,7 @@ final class OrderSubscriber implements UpstreamStreams.Listener {
     }
 
     private void close() {
-        pending.clear();
+        lane.close();
         stopPolling();
         cancel(reconnectTimer);
         cancel(reconcileTimer);

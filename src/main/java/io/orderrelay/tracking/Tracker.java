@@ -6,7 +6,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -39,9 +41,16 @@ public final class Tracker {
         }
     }
 
-    /** What a tracker needs from the application; one instance shared by every tracker of the JVM. */
-    public record Dependencies(Leases leases, ObservationApplier applier, UpstreamClient upstream,
-            UpstreamStreams streams, Vertx vertx, Executor worker, TrackingMetrics metrics, ObjectMapper json) {
+    /**
+     * What a tracker needs from the application; one instance shared by every tracker of the JVM.
+     *
+     * @param pipeline    where observations wait for the database (bounded, applied in batches)
+     * @param leaseThread runs every claim, renewal and release, and nothing else: ownership never waits behind
+     *                    observation work (the pipeline's workers), and {@link Leases} has its own connections
+     */
+    public record Dependencies(Leases leases, UpstreamClient upstream,
+            UpstreamStreams streams, Vertx vertx, ObservationPipeline pipeline, ScheduledExecutorService leaseThread,
+            TrackingMetrics metrics, ObjectMapper json) {
     }
 
     /** Leases of orders that ended while their owner was dead are purged after this long. */
@@ -51,15 +60,15 @@ public final class Tracker {
     final Settings settings;
     final Dependencies deps;
     private final Map<UUID, OrderSubscriber> held = new ConcurrentHashMap<>();
-    private final AtomicBoolean claiming = new AtomicBoolean();
-    private final AtomicBoolean renewing = new AtomicBoolean();
-    private final AtomicBoolean claimAgain = new AtomicBoolean();
+    /** A claim is queued on the lease thread and has not started yet: further wake-ups add nothing. */
+    private final AtomicBoolean claimQueued = new AtomicBoolean();
     final AtomicInteger liveStreams = new AtomicInteger();
     final AtomicInteger polling = new AtomicInteger();
+    final AtomicInteger paused = new AtomicInteger();
     private volatile boolean running;
     private volatile boolean claimedOnce;
-    private long claimTimer = -1;
-    private long renewTimer = -1;
+    private ScheduledFuture<?> claimTick;
+    private ScheduledFuture<?> renewTick;
     private int renewals;
 
     public Tracker(String owner, Settings settings, Dependencies deps) {
@@ -78,8 +87,10 @@ public final class Tracker {
         }
         running = true;
         deps.metrics().register(this);
-        claimTimer = deps.vertx().setPeriodic(settings.claimInterval().toMillis(), t -> wake());
-        renewTimer = deps.vertx().setPeriodic(settings.renewInterval().toMillis(), t -> renew());
+        long claimEvery = settings.claimInterval().toMillis();
+        long renewEvery = settings.renewInterval().toMillis();
+        claimTick = deps.leaseThread().scheduleWithFixedDelay(this::claim, claimEvery, claimEvery, TimeUnit.MILLISECONDS);
+        renewTick = deps.leaseThread().scheduleWithFixedDelay(this::renew, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
         Log.infof("Tracker %s started (capacity %d)", owner, settings.capacity());
         wake();
     }
@@ -108,8 +119,8 @@ public final class Tracker {
             return false;
         }
         running = false;
-        deps.vertx().cancelTimer(claimTimer);
-        deps.vertx().cancelTimer(renewTimer);
+        claimTick.cancel(false);
+        renewTick.cancel(false);
         held.values().forEach(OrderSubscriber::stop);
         held.clear();
         deps.metrics().unregister(this);
@@ -141,33 +152,39 @@ public final class Tracker {
         return polling.get();
     }
 
-    /** Looks for unclaimed open orders now (a new order was recorded, or the periodic tick). */
-    public void wake() {
-        if (!running) {
-            return;
-        }
-        if (!claiming.compareAndSet(false, true)) {
-            claimAgain.set(true);
-            return;
-        }
-        deps.worker().execute(this::claim);
+    int pausedCount() {
+        return paused.get();
     }
 
+    /** Looks for unclaimed open orders now (a new order was recorded, or a claim found more than one batch). */
+    public void wake() {
+        if (running && claimQueued.compareAndSet(false, true)) {
+            deps.leaseThread().execute(this::claim);
+        }
+    }
+
+    /** On the lease thread (the tick or a wake-up). */
     private void claim() {
+        claimQueued.set(false);
         boolean full = false;
         try {
-            claimAgain.set(false);
             int room = settings.capacity() - held.size();
             if (running && room > 0) {
                 int limit = Math.min(room, settings.claimBatch());
                 List<Leases.Claimed> claimed = deps.leases().claim(owner, limit, settings.leaseDuration());
-                for (Leases.Claimed c : claimed) {
-                    if (!running) {
-                        break; // the leases expire and another replica takes them
+                synchronized (this) { // not while halt() clears the subscribers: none may outlive the tracker
+                    for (Leases.Claimed c : claimed) {
+                        if (!running) {
+                            break; // the leases expire and another replica takes them
+                        }
+                        OrderSubscriber subscriber = new OrderSubscriber(this, c.orderId(), c.upstreamOrderId(),
+                                c.countryCode());
+                        // an order already followed here (its lease expired unrenewed and we took it again) keeps
+                        // its subscriber: a second one would be a second follower
+                        if (held.putIfAbsent(c.orderId(), subscriber) == null) {
+                            subscriber.start();
+                        }
                     }
-                    OrderSubscriber subscriber = new OrderSubscriber(this, c.orderId(), c.upstreamOrderId(), c.countryCode());
-                    held.put(c.orderId(), subscriber);
-                    subscriber.start();
                 }
                 full = claimed.size() == limit;
                 if (!claimed.isEmpty()) {
@@ -177,41 +194,42 @@ public final class Tracker {
             claimedOnce = true;
         } catch (Exception e) {
             Log.warnf("Tracker %s could not claim orders: %s", owner, e.getMessage());
-        } finally {
-            claiming.set(false);
         }
-        if (full || claimAgain.get()) {
+        if (full) {
             wake();
         }
     }
 
+    /**
+     * On the lease thread. Renews every lease still ours, expired or not: a lease nobody else took is kept, only one
+     * another replica took (or that was deleted) is lost, and its subscriber stops.
+     */
     private void renew() {
-        if (!running || !renewing.compareAndSet(false, true)) {
+        if (!running) {
             return;
         }
-        deps.worker().execute(() -> {
-            try {
-                Set<UUID> mine = Set.copyOf(held.keySet());
-                Set<UUID> kept = deps.leases().renew(owner, mine, settings.leaseDuration());
-                for (UUID id : mine) {
-                    if (!kept.contains(id)) {
-                        // expired and possibly taken over (we were paused too long): stop following it here
-                        OrderSubscriber lost = held.remove(id);
-                        if (lost != null && !lost.isEnded()) {
-                            Log.warnf("Tracker %s lost its lease on order %s; no longer following it", owner, id);
-                            lost.stop();
-                        }
+        long started = System.nanoTime();
+        try {
+            Set<UUID> mine = Set.copyOf(held.keySet());
+            Set<UUID> kept = deps.leases().renew(owner, mine, settings.leaseDuration());
+            for (UUID id : mine) {
+                if (!kept.contains(id)) {
+                    // taken over by another replica (we were paused or cut off longer than a lease)
+                    OrderSubscriber lost = held.remove(id);
+                    if (lost != null && !lost.isEnded()) {
+                        Log.warnf("Tracker %s lost its lease on order %s; no longer following it", owner, id);
+                        deps.metrics().leaseLost();
+                        lost.stop();
                     }
                 }
-                if (++renewals % 100 == 0) {
-                    deps.leases().purgeExpired(PURGE_AFTER);
-                }
-            } catch (Exception e) {
-                Log.warnf("Tracker %s could not renew its leases: %s", owner, e.getMessage());
-            } finally {
-                renewing.set(false);
             }
-        });
+            deps.metrics().renewed(System.nanoTime() - started);
+            if (++renewals % 100 == 0) {
+                deps.leases().purgeExpired(PURGE_AFTER);
+            }
+        } catch (Exception e) {
+            Log.warnf("Tracker %s could not renew its leases: %s", owner, e.getMessage());
+        }
     }
 
     /** Called by a subscriber whose order reached a terminal state: the lease is given up. */
@@ -219,7 +237,7 @@ public final class Tracker {
         if (!held.remove(subscriber.orderId, subscriber)) {
             return;
         }
-        deps.worker().execute(() -> {
+        deps.leaseThread().execute(() -> {
             try {
                 deps.leases().release(owner, subscriber.orderId);
             } catch (Exception e) {

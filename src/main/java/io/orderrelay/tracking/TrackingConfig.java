@@ -33,6 +33,15 @@ public interface TrackingConfig {
     @WithDefault("10000")
     int capacity();
 
+    /**
+     * Open files kept for everything but the upstream streams (database and Kafka connections, webhook deliveries,
+     * API and SSE clients, jars). Each followed order holds one stream, one file descriptor: a replica whose limit
+     * of open files is below {@code capacity} + this follows fewer orders (logged at start) rather than running out
+     * of descriptors for everything else.
+     */
+    @WithDefault("2000")
+    int openFilesReserve();
+
     /** GET /v5/orders/{id} this often while the order's stream is unavailable. */
     @WithDefault("10s")
     Duration pollInterval();
@@ -48,9 +57,20 @@ public interface TrackingConfig {
     @WithDefault("30s")
     Duration backoffMax();
 
-    /** Threads for the database work of the trackers (applying observations, leases). */
+    /** Threads applying observations (the leases have a thread and a pool of their own). */
     @WithDefault("8")
     int workerThreads();
+
+    /**
+     * Most observations waiting for a worker. When it is full, a subscriber with an observation to apply stops reading
+     * its stream until there is room: upstream's data waits in the connection, not in memory.
+     */
+    @WithDefault("2000")
+    int observationQueue();
+
+    /** Most observations (of as many orders) applied in one transaction: a wave of changes is group-committed. */
+    @WithDefault("50")
+    int observationBatch();
 
     /** An order still Submitting after this long (a crash before the create answer) becomes SubmissionUncertain. */
     @WithDefault("5m")

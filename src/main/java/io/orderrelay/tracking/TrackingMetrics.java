@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.orderrelay.config.Gauges;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,8 +26,13 @@ public class TrackingMetrics {
 
     private final Counter reconnects;
     private final Counter invalidPayloads;
+    private final Counter leasesLost;
     private final MeterRegistry registry;
     private final Timer latency;
+    private final Timer renewal;
+    private final Timer commit;
+    private final DistributionSummary batchSize;
+    private volatile IntSupplier queueDepth = () -> 0;
     private final Set<Tracker> trackers = ConcurrentHashMap.newKeySet();
     private final java.util.Map<TransitionSource, Counter> transitions = new java.util.EnumMap<>(TransitionSource.class);
 
@@ -36,6 +44,17 @@ public class TrackingMetrics {
                 .description("Upstream order payloads (stream messages, poll answers) ignored: not a valid order of the "
                         + "stream, or over the size limits")
                 .register(registry);
+        this.leasesLost = Counter.builder("relay.tracking.leases.lost")
+                .description("Followed orders whose lease was found lost at renewal (their subscriber was stopped)")
+                .register(registry);
+        this.renewal = Timer.builder("relay.tracking.lease.renewal")
+                .description("One renewal of every lease a tracker holds, on the lease thread")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        this.commit = Timer.builder("relay.tracking.observation.commit")
+                .description("One transaction applying a batch of observations (group commit), commit included")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        this.batchSize = DistributionSummary.builder("relay.tracking.observation.batch.size")
+                .description("Observations applied in one transaction").publishPercentiles(0.5, 0.99).register(registry);
         this.latency = Timer.builder("relay.tracking.observation.latency")
                 .description("From an upstream message (or poll answer) received to its transition committed")
                 .publishPercentiles(0.5, 0.99).register(registry);
@@ -44,13 +63,41 @@ public class TrackingMetrics {
                     .description("Transitions recorded by the trackers").register(registry));
         }
         Gauges.forgetPrevious(registry, "relay.tracking.orders", "relay.tracking.streams.live",
-                "relay.tracking.orders.polling");
+                "relay.tracking.orders.polling", "relay.tracking.streams.paused", "relay.tracking.observation.queue");
         Gauge.builder("relay.tracking.orders", this, m -> m.sum(Tracker::heldCount))
                 .description("Open orders followed by this replica").register(registry);
         Gauge.builder("relay.tracking.streams.live", this, m -> m.sum(Tracker::liveStreamCount))
                 .description("Upstream streams currently open").register(registry);
         Gauge.builder("relay.tracking.orders.polling", this, m -> m.sum(Tracker::pollingCount))
                 .description("Followed orders whose stream is unavailable, polled instead").register(registry);
+        Gauge.builder("relay.tracking.streams.paused", this, m -> m.sum(Tracker::pausedCount))
+                .description("Followed orders that stopped reading their stream until the database catches up")
+                .register(registry);
+        Gauge.builder("relay.tracking.observation.queue", this, m -> m.queueDepth.getAsInt())
+                .description("Observations waiting for a worker (bounded by relay.tracking.observation-queue)")
+                .register(registry);
+    }
+
+    /** The pipeline whose queue the depth gauge shows (one per application). */
+    void observe(ObservationPipeline pipeline) {
+        this.queueDepth = pipeline::depth;
+    }
+
+    void batchApplied(int size, long nanos) {
+        batchSize.record(size);
+        commit.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public double pausedStreams() {
+        return sum(Tracker::pausedCount);
+    }
+
+    public double queueDepth() {
+        return queueDepth.getAsInt();
+    }
+
+    public DistributionSummary batchSizes() {
+        return batchSize;
     }
 
     void register(Tracker tracker) {
@@ -71,6 +118,18 @@ public class TrackingMetrics {
 
     void invalidPayload() {
         invalidPayloads.increment();
+    }
+
+    void leaseLost() {
+        leasesLost.increment();
+    }
+
+    void renewed(long nanos) {
+        renewal.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public double leasesLost() {
+        return leasesLost.count();
     }
 
     void transition(TransitionSource source, Instant observedAt) {

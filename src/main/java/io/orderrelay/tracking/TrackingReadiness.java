@@ -27,7 +27,8 @@ public class TrackingReadiness implements HealthCheck {
         boolean ready = tracker != null && tracker.ready();
         response.status(ready).withData("enabled", true);
         if (tracker != null) {
-            response.withData("orders", tracker.heldCount()).withData("live_streams", tracker.liveStreamCount())
+            response.withData("orders", tracker.heldCount()).withData("capacity", tracker.settings.capacity())
+                    .withData("live_streams", tracker.liveStreamCount())
                     .withData("polling", tracker.pollingCount());
         }
         return response.build();

@@ -1,10 +1,9 @@
 package io.orderrelay.tracking;
 
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,24 +31,32 @@ public class TrackingService {
 
     private final TrackingConfig config;
     private final Tracker.Dependencies deps;
-    private final ExecutorService worker;
+    private final ObservationPipeline pipeline;
+    private final ScheduledExecutorService leaseThread;
     private volatile Tracker tracker;
+    private volatile Tracker.Settings settings;
 
     public TrackingService(TrackingConfig config, Leases leases, ObservationApplier applier, UpstreamClient upstream,
             UpstreamStreams streams, Vertx vertx, TrackingMetrics metrics, ObjectMapper json) {
         this.config = config;
-        AtomicInteger n = new AtomicInteger();
-        this.worker = Executors.newFixedThreadPool(config.workerThreads(), r -> {
-            Thread t = new Thread(r, "tracking-" + n.incrementAndGet());
+        this.pipeline = new ObservationPipeline(applier, metrics, config.observationQueue(), config.observationBatch(),
+                config.workerThreads());
+        metrics.observe(pipeline);
+        pipeline.start();
+        // one thread for the leases of every tracker of the JVM: claims, renewals and releases are short statements
+        // on the leases pool, and must never queue behind observation work
+        this.leaseThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tracking-leases");
             t.setDaemon(true);
             return t;
         });
-        this.deps = new Tracker.Dependencies(leases, applier, upstream, streams, vertx, worker, metrics, json);
+        this.deps = new Tracker.Dependencies(leases, upstream, streams, vertx, pipeline, leaseThread, metrics, json);
     }
 
     void onStart(@Observes StartupEvent event) {
         if (config.enabled()) {
-            tracker = newTracker(ownerId(), Tracker.Settings.of(config));
+            settings = withinOpenFiles(Tracker.Settings.of(config), maxOpenFiles(), config.openFilesReserve());
+            tracker = newTracker(ownerId(), settings);
             tracker.start();
         } else {
             Log.info("Tracking is disabled on this replica (relay.tracking.enabled=false)");
@@ -62,9 +69,10 @@ public class TrackingService {
         if (current != null) {
             current.stop();
         }
-        worker.shutdown();
+        pipeline.stop();
+        leaseThread.shutdown();
         try {
-            worker.awaitTermination(5, TimeUnit.SECONDS);
+            leaseThread.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -98,8 +106,38 @@ public class TrackingService {
         return new Tracker(owner, settings, deps);
     }
 
+    /** This replica's settings: the configured ones, the capacity lowered to fit the open files allowed. */
     public Tracker.Settings settings() {
-        return Tracker.Settings.of(config);
+        Tracker.Settings s = settings;
+        return s != null ? s : Tracker.Settings.of(config);
+    }
+
+    /**
+     * Each followed order holds an upstream stream, one file descriptor. The JVM raises its soft limit of open files
+     * to the hard limit by itself (-XX:+MaxFDLimit, the default on Linux), so what it reports is all there is; past
+     * it every accept, database connection and delivery fails, not only the streams: follow fewer orders instead.
+     */
+    static Tracker.Settings withinOpenFiles(Tracker.Settings s, long maxOpenFiles, int reserve) {
+        long room = maxOpenFiles - reserve;
+        if (maxOpenFiles <= 0 || s.capacity() <= room) {
+            Log.infof("Tracking: up to %d orders (open files allowed: %d, kept for the rest: %d)", s.capacity(),
+                    maxOpenFiles, reserve);
+            return s;
+        }
+        int capacity = (int) Math.max(0, room);
+        Log.warnf("Tracking: this process may open %d files and keeps %d for the rest: it follows at most %d orders, "
+                + "not the %d configured (relay.tracking.capacity). Raise the container's hard limit of open files "
+                + "(RLIMIT_NOFILE) to follow more here", maxOpenFiles, reserve, capacity, s.capacity());
+        return s.withCapacity(capacity);
+    }
+
+    /** The limit of open files of this process, -1 when the platform does not say. */
+    static long maxOpenFiles() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            return unix.getMaxFileDescriptorCount();
+        }
+        return -1;
     }
 
     /**
@@ -111,7 +149,7 @@ public class TrackingService {
         if (old != null) {
             old.kill();
         }
-        tracker = newTracker(ownerId(), Tracker.Settings.of(config));
+        tracker = newTracker(ownerId(), settings());
         tracker.start();
         return tracker;
     }

@@ -6,7 +6,10 @@
  * claims open orders (an upstream id, a state neither terminal nor local) in {@code tracking_leases}
  * ({@link io.orderrelay.tracking.Leases}): the claim locks candidate order rows with {@code FOR UPDATE SKIP LOCKED}
  * and only replaces an expired lease, so an order never has two live owners. Leases are renewed every
- * {@code renew-interval}; a lease the renewal no longer finds (expired and taken over) stops the local subscriber.
+ * {@code renew-interval}, expired or not (a lease nobody else took is still ours); one whose owner changed (taken
+ * over) stops the local subscriber. Claims, renewals and releases run on one thread of their own
+ * ({@code tracking-leases}) with a small connection pool of their own (datasource {@code leases}): no burst of
+ * observation work can make them wait until the leases expire.
  * Shutdown releases every lease (the others claim at once); a crashed replica's orders are taken over once its
  * leases expire. New orders are claimed when their create answer commits, else at the next tick
  * ({@code claim-interval}). At most {@code capacity} orders per replica.
@@ -20,9 +23,12 @@
  * believed only once {@code GET /v5/orders/{id}} says terminal. On end or failure the stream is reopened after
  * the backoff (min doubling to max, jittered); while it is unavailable (refused, unreachable, or cut before a
  * valid message) the order is polled every {@code poll-interval} (a 429's Retry-After is honoured), and while it
- * is healthy a reconciling GET runs every {@code reconcile-interval}. Observations are applied one at a time, in
- * arrival order, through {@link io.orderrelay.order.TransitionWriter} on the tracker's worker threads; the
- * subscriber ends when the stored state is terminal.
+ * is healthy a reconciling GET runs every {@code reconcile-interval}. Observations are applied one at a time per
+ * order, in arrival order, through {@link io.orderrelay.order.TransitionWriter}: each waits in the bounded
+ * {@link io.orderrelay.tracking.ObservationPipeline}, whose workers apply what queued up together in one transaction
+ * ({@link io.orderrelay.tracking.ObservationApplier#applyAll}, group commit). When the queue is full, or a few
+ * observations of the order wait already, the subscriber stops reading its stream (and polling) until they are
+ * handed over: the database sets the pace. The subscriber ends when the stored state is terminal.
  *
  * <h2>Event stream</h2>
  * {@code GET /v1/orders/{id}/events} ({@link io.orderrelay.tracking.OrderEventsResource}) reads our database only:

@@ -46,6 +46,15 @@ public class UpstreamStreams {
     /** A live or opening stream; {@link #cancel()} closes it without calling the listener again. */
     public interface Subscription {
         void cancel();
+
+        /**
+         * Stops reading the stream (back-pressure: the events wait in the connection, upstream's sends block once
+         * the TCP windows are full); call it on the stream's context. Also before the answer arrived.
+         */
+        void pause();
+
+        /** Reads again after {@link #pause()}. */
+        void resume();
     }
 
     private final Vertx vertx;
@@ -132,8 +141,10 @@ public class UpstreamStreams {
     private final class StreamCall implements Subscription {
         private final Listener listener;
         private HttpClientRequest request;
+        private HttpClientResponse response;
         private long timer = -1;
         private boolean done;
+        private boolean paused;
         // the event being read (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation)
         private String eventName;
         private StringBuilder data;
@@ -161,6 +172,7 @@ public class UpstreamStreams {
                 });
                 return;
             }
+            this.response = response;
             listener.onOpen();
             RecordParser lines = RecordParser.newDelimited("\n", this::line);
             lines.maxRecordSize(1 << 20);
@@ -180,6 +192,9 @@ public class UpstreamStreams {
                     listener.onEnd();
                 }
             });
+            if (paused) {
+                response.pause(); // paused before the answer came (or by onOpen)
+            }
         }
 
         private void line(Buffer raw) {
@@ -236,6 +251,22 @@ public class UpstreamStreams {
                 request.reset();
             }
             listener.onFailure(failure);
+        }
+
+        @Override
+        public void pause() {
+            paused = true;
+            if (response != null && !done) {
+                response.pause();
+            }
+        }
+
+        @Override
+        public void resume() {
+            paused = false;
+            if (response != null && !done) {
+                response.resume();
+            }
         }
 
         @Override

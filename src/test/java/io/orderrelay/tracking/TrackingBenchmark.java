@@ -37,9 +37,13 @@ import org.junit.jupiter.api.Test;
  * transition at a given event rate. Not part of verify:
  *
  * <pre>
+ * .ci/bench-tracking 20000        # raises the open-files limit first, then runs the line below
  * ./mvnw verify -Pbenchmark -Dbenchmark=TrackingBenchmark -DargLine=-Xmx512m \
  *     -Dbench.orders=10000 -Dbench.rate=100 -Dbench.seconds=20 [-Dbench.upstream=external|sandbox]
  * </pre>
+ *
+ * Each stream is one file descriptor in this process: N streams need N + {@code relay.tracking.open-files-reserve}
+ * (2,000) open files, checked before anything starts.
  *
  * {@code bench.upstream=external} (the default) runs the upstream as {@code io.orderrelay.tracking.bench.UpstreamFakeServer} in a process of its
  * own ({@code -Dbench.fake.xmx}, 256m by default), so each stream costs one descriptor in the relay's process and
@@ -60,7 +64,13 @@ class TrackingBenchmark {
             c.put("relay.tracking.renew-interval", "10s");
             c.put("relay.tracking.claim-interval", "500ms");
             c.put("relay.tracking.claim-batch", "500");
-            c.put("relay.tracking.capacity", "20000");
+            // one replica follows every benchmark order; the streams' own pool must not be the limit
+            int orders = Integer.getInteger("bench.orders", 10000);
+            c.put("relay.tracking.capacity", String.valueOf(orders));
+            c.put("relay.upstream.stream-max-connections", String.valueOf(orders + 1000));
+            // the observation path as in production (the test profile shrinks the queue for TrackingBurstIT)
+            c.put("relay.tracking.observation-queue", "2000");
+            c.put("relay.tracking.observation-batch", "50");
             c.put("relay.tracking.poll-interval", "10s");
             c.put("relay.tracking.reconcile-interval", "5m");
             c.put("relay.tracking.backoff-min", "1s");
@@ -98,6 +108,9 @@ class TrackingBenchmark {
     @ConfigProperty(name = "relay.upstream.url")
     String upstreamUrl;
 
+    @ConfigProperty(name = "relay.tracking.open-files-reserve")
+    int reserve;
+
     private static final StringBuilder REPORT = new StringBuilder();
 
     private static void report(String format, Object... args) {
@@ -112,6 +125,7 @@ class TrackingBenchmark {
         int rate = Integer.getInteger("bench.rate", 100);
         int seconds = Integer.getInteger("bench.seconds", 20);
         int cores = Runtime.getRuntime().availableProcessors();
+        requireOpenFiles(n);
         UpstreamFakeProcess.Client fake = external() ? UpstreamFakeProcess.Client.of(upstreamUrl) : null;
         report("orders=%d rate=%d/s seconds=%d cores=%d maxHeap=%dMB upstream=%s", n, rate, seconds, cores,
                 Runtime.getRuntime().maxMemory() >> 20,
@@ -213,6 +227,23 @@ class TrackingBenchmark {
         if (fake == null) {
             upstream.forEach(id -> sandbox.setState(id, "Canceled"));
         }
+    }
+
+    /**
+     * One descriptor a stream here (two with the in-JVM sandbox: its server side too), plus what the tracker keeps
+     * for the rest: below that the tracker follows fewer orders than asked (it caps its capacity) and the ramp would
+     * never end. Fail at once, saying how to run it ({@code .ci/bench-tracking} raises the limit first).
+     */
+    private void requireOpenFiles(int n) {
+        long max = TrackingService.maxOpenFiles();
+        long needed = (long) n * (external() ? 1 : 2) + reserve;
+        if (max > 0 && max < needed) {
+            throw new IllegalStateException(String.format(
+                    "%d streams need about %d open files in this process (%d a stream + %d kept by the tracker), but it "
+                            + "may open %d. Run .ci/bench-tracking (it raises the limit, or says why it cannot), or "
+                            + "lower -Dbench.orders", n, needed, external() ? 1 : 2, reserve, max));
+        }
+        report("open files allowed here: %d (needed about %d)", max, needed);
     }
 
     /** Drives the in-JVM sandbox from this thread: {@code rate} changes a second, in 10 ms ticks. */

@@ -44,6 +44,9 @@ class TrackingOwnershipIT {
     @Inject
     EntityManager em;
 
+    @Inject
+    TrackingMetrics metrics;
+
     private final List<Tracker> extra = new ArrayList<>();
 
     /**
@@ -163,6 +166,49 @@ class TrackingOwnershipIT {
             driveToDone(sandbox, o);
             assertTransitions(o.id(), FULL_PATH);
         }
+    }
+
+    /**
+     * A replica whose renewals come later than its leases last (a long pause, a slow database): lease 1 s, renewed
+     * every 2.5 s, and full (no claim renews them by the way).
+     */
+    private Tracker lateRenewer(int capacity) {
+        Tracker.Settings s = tracking.settings();
+        Tracker late = tracking.newTracker("late-" + UUID.randomUUID().toString().substring(0, 6), new Tracker.Settings(
+                Duration.ofSeconds(1), Duration.ofMillis(2500), s.claimInterval(), s.claimBatch(), capacity,
+                s.pollInterval(), s.reconcileInterval(), s.backoffMin(), s.backoffMax()));
+        extra.add(late);
+        late.start();
+        return late;
+    }
+
+    @Test
+    void aLeaseThatExpiredUnrenewedIsRenewedWhenNobodyElseTookIt() {
+        tracking.tracker().stop();
+        Tracker late = lateRenewer(3);
+        List<Placed> orders = IntStream.range(0, 3).mapToObj(i -> place()).toList();
+        await().atMost(WAIT).until(() -> late.heldOrders().size() == 3 && eachFollowedOnce(orders));
+        double lost = metrics.leasesLost();
+        // several renewals, each after the leases expired: every one of them keeps the orders
+        await().during(Duration.ofMillis(6000)).atMost(Duration.ofSeconds(10))
+                .until(() -> late.heldOrders().size() == 3 && metrics.leasesLost() == lost && eachFollowedOnce(orders));
+        Placed one = orders.get(0);
+        advanceAndAwait(sandbox, one); // still followed live
+    }
+
+    @Test
+    void aLeaseAnotherReplicaTookIsLostAndItsSubscriberStops() {
+        tracking.tracker().stop();
+        Tracker late = lateRenewer(3);
+        List<Placed> orders = IntStream.range(0, 3).mapToObj(i -> place()).toList();
+        await().atMost(WAIT).until(() -> late.heldOrders().size() == 3 && eachFollowedOnce(orders));
+        double lost = metrics.leasesLost();
+        Tracker other = replica("other", 3); // claims each lease as soon as it expires
+        await().atMost(WAIT).until(() -> other.heldOrders().size() == 3 && late.heldOrders().isEmpty());
+        await().atMost(WAIT).until(() -> eachFollowedOnce(orders));
+        assertEquals(lost + 3, metrics.leasesLost());
+        await().during(Duration.ofMillis(3000)).atMost(Duration.ofSeconds(6))
+                .until(() -> other.heldOrders().size() == 3 && late.heldOrders().isEmpty() && eachFollowedOnce(orders));
     }
 
     @Test
