@@ -31,6 +31,7 @@ import io.orderrelay.security.SecretBox;
 public class WebhookEndpoints {
 
     static final int MAX_DESCRIPTION = 500;
+    static final int MAX_URL = 2048;
     /** Events one replay call may enqueue; a larger window is replayed in several calls with later {@code since}. */
     static final int MAX_REPLAY = 10_000;
 
@@ -88,7 +89,7 @@ public class WebhookEndpoints {
 
     /** The endpoint, if it is this partner's; 404 otherwise (ids of other partners do not leak). */
     public Endpoint get(String partnerId, String id) {
-        UUID uuid = uuid(id, "endpoint_id");
+        UUID uuid = uuid(id, "id");
         return endpoints.find(uuid).filter(e -> e.partnerId().equals(partnerId))
                 .orElseThrow(() -> ProblemException.notFound("Webhook endpoint " + uuid));
     }
@@ -153,7 +154,7 @@ public class WebhookEndpoints {
 
     /** Like {@link #get}, with the row locked against a concurrent PATCH, rotation or automatic disabling. */
     private Endpoint getForUpdate(String partnerId, String id) {
-        UUID uuid = uuid(id, "endpoint_id");
+        UUID uuid = uuid(id, "id");
         return endpoints.findForUpdate(uuid).filter(e -> e.partnerId().equals(partnerId))
                 .orElseThrow(() -> ProblemException.notFound("Webhook endpoint " + uuid));
     }
@@ -285,6 +286,10 @@ public class WebhookEndpoints {
     }
 
     private String url(String url, List<Problem.FieldError> errors) {
+        if (url != null && url.length() > MAX_URL) {
+            errors.add(new Problem.FieldError("url", "must be at most " + MAX_URL + " characters"));
+            return null;
+        }
         try {
             return guard.check(url).toString();
         } catch (TargetGuard.Refused e) {
@@ -333,7 +338,7 @@ public class WebhookEndpoints {
         try {
             return UUID.fromString(value);
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw ProblemException.notFound(field.replace('_', ' ') + " " + value);
+            throw ProblemException.badRequest(field, "must be an id (UUID)");
         }
     }
 
