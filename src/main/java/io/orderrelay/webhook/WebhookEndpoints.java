@@ -31,7 +31,6 @@ import io.orderrelay.security.SecretBox;
 public class WebhookEndpoints {
 
     static final int MAX_DESCRIPTION = 500;
-    static final int MAX_URL = 2048;
     /** Events one replay call may enqueue; a larger window is replayed in several calls with later {@code since}. */
     static final int MAX_REPLAY = 10_000;
 
@@ -286,10 +285,6 @@ public class WebhookEndpoints {
     }
 
     private String url(String url, List<Problem.FieldError> errors) {
-        if (url != null && url.length() > MAX_URL) {
-            errors.add(new Problem.FieldError("url", "must be at most " + MAX_URL + " characters"));
-            return null;
-        }
         try {
             return guard.check(url).toString();
         } catch (TargetGuard.Refused e) {

@@ -91,15 +91,15 @@ class HostileInputTest {
 
     @Test
     void aDeeplyNestedBodyIsRefusedNamingItsTopLevelField() {
-        // Jackson alone stops at 1,000 levels, but without naming the field
+        // a free-form (JsonNode) body: Jackson alone stops at 1,000 levels without naming the field
         String deep = "[".repeat(2_000) + "]".repeat(2_000);
-        problem(Api.json("{\"name\": " + deep + "}").post("/v1/api-keys"), "name");
+        problem(Api.json("{\"description\": " + deep + "}").patch(endpoint(partner())), "description");
     }
 
     @Test
     void aBodyThatIsNotUtf8IsRefusedNamingTheField() {
-        byte[] body = "{\"name\": \"a\u00FFb\", \"scopes\": [\"orders:read\"]}".getBytes(StandardCharsets.ISO_8859_1);
-        problem(Api.given().contentType(ContentType.JSON).body(body).post("/v1/api-keys"), "name");
+        byte[] body = "{\"description\": \"a\u00FFb\"}".getBytes(StandardCharsets.ISO_8859_1);
+        problem(Api.given().contentType(ContentType.JSON).body(body).patch(endpoint(partner())), "description");
     }
 
     @Test
@@ -141,6 +141,7 @@ class HostileInputTest {
 
     @Test
     void anOverlongWebhookUrlIsRefusedAndNothingStored() {
+        // (the limit is TargetGuard's)
         String partner = partner();
         problem(Api.json("{\"url\": \"http://127.0.0.1:9/" + "a".repeat(3_000) + "\"}")
                 .post("/v1/partners/" + partner + "/webhook-endpoints"), "url");
@@ -171,6 +172,13 @@ class HostileInputTest {
 
     private static String order(String partner, String reference) {
         return UpstreamFixtures.createBody(reference).replace("\"partner_id\": \"acme\"", "\"partner_id\": \"" + partner + "\"");
+    }
+
+    /** A new webhook endpoint of {@code partner}: its path. */
+    private static String endpoint(String partner) {
+        String path = "/v1/partners/" + partner + "/webhook-endpoints";
+        return path + "/" + Api.json("{\"url\": \"http://127.0.0.1:9/hook\"}").post(path).then().statusCode(201)
+                .extract().path("id");
     }
 
     private static String partner() {
