@@ -104,9 +104,6 @@ public class ProblemMappers {
                 return answer(Problem.of(400, "invalid-input", "Invalid input",
                         "A value in the request is outside what this service can store"), uri).build();
             }
-            if (cause instanceof JsonProcessingException json) {
-                return malformedJson(json, uri);
-            }
         }
         Log.errorf(e, "Unexpected failure serving %s", uri.getPath());
         return answer(Problem.of(500, "internal-error", "Internal error",
