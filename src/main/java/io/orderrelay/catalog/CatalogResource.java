@@ -1,8 +1,6 @@
 package io.orderrelay.catalog;
 
-import java.time.Duration;
 import java.time.format.DateTimeFormatter;
-import java.util.function.Supplier;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -16,7 +14,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.orderrelay.order.IsoCountry;
 import io.orderrelay.problem.Problem;
 import io.orderrelay.problem.ProblemException;
@@ -54,21 +51,21 @@ public class CatalogResource {
     @Path("/payment-vias")
     @Operation(summary = "Payment methods, coins and networks")
     public Response paymentVias() {
-        return cached("payment-vias", config.paymentViasTtl(), upstream::paymentVias);
+        return cached(new CatalogQuery.PaymentVias());
     }
 
     @GET
     @Path("/brands")
     @Operation(summary = "Brands sold in a country")
     public Response brands(@QueryParam("country_code") @NotNull @IsoCountry String countryCode) {
-        return cached("brands:" + countryCode, config.brandsTtl(), () -> upstream.brands(countryCode));
+        return cached(new CatalogQuery.Brands(countryCode));
     }
 
     @GET
     @Path("/homepage")
     @Operation(summary = "Curated home feed of a country")
     public Response homepage(@QueryParam("country_code") @NotNull @IsoCountry String countryCode) {
-        return cached("homepage:" + countryCode, config.homepageTtl(), () -> upstream.homepage(countryCode));
+        return cached(new CatalogQuery.Homepage(countryCode));
     }
 
     @GET
@@ -78,8 +75,7 @@ public class CatalogResource {
             @QueryParam("family_name") @Size(max = 100) String familyName,
             @QueryParam("coin") @Pattern(regexp = COIN, message = COIN_MESSAGE) String coin,
             @QueryParam("lang") @Pattern(regexp = "[a-z]{2}", message = "must be a two-letter language code such as en") String lang) {
-        return cached("products:" + countryCode + ":" + familyName + ":" + coin + ":" + lang, config.productsTtl(),
-                () -> upstream.products(countryCode, familyName, coin, lang));
+        return cached(new CatalogQuery.Products(countryCode, familyName, coin, lang));
     }
 
     @GET
@@ -89,14 +85,13 @@ public class CatalogResource {
             @QueryParam("country_code") @NotNull @IsoCountry String countryCode,
             @QueryParam("face_value") @NotNull @Pattern(regexp = "[0-9]{1,7}(\\.[0-9]{1,2})?", message = "must be a positive decimal amount such as 100") String faceValue,
             @QueryParam("coin") @NotNull @Pattern(regexp = COIN, message = COIN_MESSAGE) String coin) {
-        return cached("price:" + brandName + ":" + countryCode + ":" + faceValue + ":" + coin, config.priceTtl(),
-                () -> upstream.price(brandName, countryCode, faceValue, coin));
+        return cached(new CatalogQuery.Price(brandName, countryCode, faceValue, coin));
     }
 
-    private Response cached(String key, Duration ttl, Supplier<JsonNode> fetch) {
+    private Response cached(CatalogQuery query) {
         StaleWhileFailingCache.Cached answer;
         try {
-            answer = cache.get(key, ttl, fetch);
+            answer = cache.get(query, query.ttl(config), () -> query.fetch(upstream));
         } catch (UpstreamException e) {
             throw translate(e);
         }

@@ -23,7 +23,7 @@ public class StaleWhileFailingCache {
     public record Cached(JsonNode value, Instant fetchedAt, boolean stale) {
     }
 
-    private final Cache<String, Cached> entries;
+    private final Cache<CatalogQuery, Cached> entries;
 
     public StaleWhileFailingCache(CatalogConfig config) {
         this.entries = Caffeine.newBuilder()
@@ -32,7 +32,7 @@ public class StaleWhileFailingCache {
                 .build();
     }
 
-    public Cached get(String key, Duration ttl, Supplier<JsonNode> fetch) {
+    Cached get(CatalogQuery key, Duration ttl, Supplier<JsonNode> fetch) {
         Cached cached = entries.getIfPresent(key);
         if (cached != null && cached.fetchedAt().plus(ttl).isAfter(Instant.now())) {
             return cached;

@@ -12,9 +12,11 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 
+import io.orderrelay.security.PartnerId;
+
 /** The body of {@code POST /v1/orders} and {@code POST /v1/orders/validations} (docs/api.md). */
 public record CreateOrderRequest(
-        @NotBlank @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9._-]+", message = "may contain letters, digits, '.', '_' and '-' only") String partnerId,
+        @NotNull @PartnerId String partnerId,
         @Size(min = 1, max = 128) String clientReference,
         @NotNull @IsoCountry String countryCode,
         @Pattern(regexp = "[a-z]{2}", message = "must be a two-letter ISO 639-1 language code such as en") String lang,

@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.UUID;
 
 import io.orderrelay.problem.ProblemException;
+import io.orderrelay.problem.Times;
 
 /** Opaque keyset cursor over (created_at, id) descending: base64url of "epochMicros:uuid". */
 record OrderCursor(Instant createdAt, UUID id) {
@@ -21,6 +22,9 @@ record OrderCursor(Instant createdAt, UUID id) {
             String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":", 2);
             long micros = Long.parseLong(parts[0]);
             Instant at = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000L);
+            if (!Times.inRange(at)) {
+                throw new IllegalArgumentException("time out of range");
+            }
             return new OrderCursor(at, UUID.fromString(parts[1]));
         } catch (RuntimeException e) {
             throw ProblemException.badRequest("cursor", "is not a cursor this API returned");

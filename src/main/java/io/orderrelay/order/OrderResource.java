@@ -1,15 +1,14 @@
 package io.orderrelay.order;
 
 import java.net.URI;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -24,10 +23,15 @@ import jakarta.ws.rs.core.Response;
 import io.orderrelay.problem.Problem;
 import io.orderrelay.problem.PageLimit;
 import io.orderrelay.problem.ProblemException;
+import io.orderrelay.problem.Times;
 import io.orderrelay.security.Caller;
+import io.orderrelay.security.PartnerId;
 import io.orderrelay.security.Scopes;
 import jakarta.annotation.security.RolesAllowed;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/v1/orders")
@@ -116,12 +120,15 @@ public class OrderResource {
     @GET
     @RolesAllowed(Scopes.ORDERS_READ)
     @Operation(summary = "Orders, newest first, filtered, with keyset pagination")
-    public OrderQueries.Page list(@QueryParam("partner_id") String partnerId, @QueryParam("state") String state,
-            @QueryParam("client_reference") String clientReference, @QueryParam("created_from") String createdFrom,
-            @QueryParam("created_to") String createdTo, @QueryParam("limit") String limit,
-            @QueryParam("cursor") String cursor) {
+    public OrderQueries.Page list(@QueryParam("partner_id") @PartnerId String partnerId,
+            @QueryParam("state") @Pattern(regexp = "[A-Za-z]{1,64}", message = "must be a state name such as WaitingForPayment") String state,
+            @QueryParam("client_reference") @Size(min = 1, max = 128) String clientReference,
+            @QueryParam("created_from") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time")) String createdFrom,
+            @QueryParam("created_to") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time")) String createdTo,
+            @QueryParam("limit") @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500")) String limit,
+            @QueryParam("cursor") @Size(max = 200) String cursor) {
         OrderQueries.Filter filter = new OrderQueries.Filter(caller.effectivePartner(partnerId).orElse(null), state, clientReference,
-                time("created_from", createdFrom), time("created_to", createdTo));
+                Times.parse("created_from", createdFrom), Times.parse("created_to", createdTo));
         return queries.list(filter, PageLimit.parse(limit), cursor);
     }
 
@@ -154,17 +161,6 @@ public class OrderResource {
         }
     }
 
-
-    private static Instant time(String field, String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ProblemException.badRequest(field, "must be an RFC 3339 time such as 2026-11-25T10:00:00Z");
-        }
-    }
 
     private static void checkIdempotencyKey(String key) {
         if (key != null && (key.isBlank() || key.length() > 255 || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e))) {

@@ -1,5 +1,6 @@
 package io.orderrelay.problem;
 
+import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -93,6 +95,16 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e, UriInfo uri) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                // SQL class 22 "data exception": a value the database cannot hold (NUL, out-of-range time or
+                // number, too long). Validation should have caught it; the caller still gets a 400, never the SQL.
+                Log.warnf("Request %s refused by the database (SQLSTATE %s); validation missed it", uri.getPath(),
+                        sql.getSQLState());
+                return answer(Problem.of(400, "invalid-input", "Invalid input",
+                        "A value in the request is outside what this service can store"), uri).build();
+            }
+        }
         Log.errorf(e, "Unexpected failure serving %s", uri.getPath());
         return answer(Problem.of(500, "internal-error", "Internal error",
                 "The request could not be completed; it is safe to retry reads"), uri).build();
@@ -107,17 +119,25 @@ public class ProblemMappers {
         if (e instanceof UnrecognizedPropertyException) {
             return "unknown field";
         }
+        if (e.getCause() instanceof InputCoercionException) {
+            return "is out of range";
+        }
         if (e instanceof InvalidFormatException invalid) {
             Class<?> target = invalid.getTargetType();
             if (target != null && target.isEnum()) {
                 return "must be one of " + List.of(target.getEnumConstants());
             }
-            return "has the wrong format for " + typeName(target);
+            return integral(target) ? "must be a whole number" : "has the wrong format for " + typeName(target);
         }
         if (e instanceof MismatchedInputException mismatched) {
             return "must be " + typeName(mismatched.getTargetType());
         }
         return "is invalid";
+    }
+
+    private static boolean integral(Class<?> type) {
+        return type == Integer.class || type == int.class || type == Long.class || type == long.class
+                || type == Short.class || type == short.class;
     }
 
     private static String typeName(Class<?> type) {

@@ -29,7 +29,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ApiKeyResource {
 
     static final int MAX_NAME = 100;
-    static final int MAX_PARTNER_ID = 100;
 
     private final ApiKeyStore store;
     private final Caller caller;
@@ -64,8 +63,7 @@ public class ApiKeyResource {
     @Operation(summary = "Create an API key", description = "The key is in this answer only; store it now.")
     public Response create(CreateApiKey body) {
         validate(body);
-        String partner = body.partnerId() == null ? null : body.partnerId().trim();
-        ApiKeyStore.Created created = store.create(body.name().trim(), body.scopes(), partner, caller.keyId());
+        ApiKeyStore.Created created = store.create(body.name().trim(), body.scopes(), body.partnerId(), caller.keyId());
         ApiKey row = created.row();
         return Response.created(URI.create("/v1/api-keys/" + row.id))
                 .entity(new NewApiKey(row.id, row.name, row.scopes, row.partnerId, created.key(), row.keyPrefix,
@@ -116,9 +114,8 @@ public class ApiKeyResource {
             }
         }
         if (body.partnerId() != null) {
-            if (body.partnerId().isBlank() || body.partnerId().length() > MAX_PARTNER_ID) {
-                errors.add(new SecurityProblem.FieldError("partner_id",
-                        "must be 1 to " + MAX_PARTNER_ID + " characters when present"));
+            if (!PartnerId.Syntax.isValid(body.partnerId())) {
+                errors.add(new SecurityProblem.FieldError("partner_id", PartnerId.MESSAGE));
             } else if (body.scopes() != null && body.scopes().contains(Scopes.ADMIN)) {
                 // an admin key could mint unbound keys: binding it would be meaningless
                 errors.add(new SecurityProblem.FieldError("scopes",
@@ -141,7 +138,7 @@ public class ApiKeyResource {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw notFound(id);
+            throw invalid(List.of(new SecurityProblem.FieldError("id", "must be an API key id (UUID)")));
         }
     }
 

@@ -2,8 +2,6 @@ package io.orderrelay.webhook;
 
 import java.net.URI;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,9 +22,14 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderrelay.problem.PageLimit;
 import io.orderrelay.problem.ProblemException;
+import io.orderrelay.problem.Times;
 import io.orderrelay.security.Caller;
+import io.orderrelay.security.PartnerId;
 import io.orderrelay.security.Scopes;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** /v1/partners/{partner_id}/webhook-endpoints (docs/webhooks.md). */
@@ -149,7 +152,7 @@ public class WebhookEndpointResource {
     @Path("/{id}/deliveries")
     @Operation(summary = "The delivery and attempt log, newest first")
     public DeliveryPage deliveries(@PathParam("partner_id") String partnerId, @PathParam("id") String id,
-            @QueryParam("status") String status, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("status") String status, @QueryParam("limit") @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500")) String limit, @QueryParam("cursor") String cursor) {
         partner(partnerId);
         WebhookEndpoints.Page page = service.deliveries(partnerId, id, status, PageLimit.parse(limit), cursor);
         return new DeliveryPage(page.items().stream().map(DeliveryAnswer::of).toList(), page.nextCursor());
@@ -173,17 +176,14 @@ public class WebhookEndpointResource {
         if (body == null || body.since() == null) {
             throw ProblemException.badRequest("since", "is required: an RFC 3339 time such as 2026-11-25T10:00:00Z");
         }
-        Instant since;
-        try {
-            since = OffsetDateTime.parse(body.since()).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ProblemException.badRequest("since", "must be an RFC 3339 time such as 2026-11-25T10:00:00Z");
-        }
-        return Response.accepted(service.replay(partnerId, id, since)).build();
+        return Response.accepted(service.replay(partnerId, id, Times.parse("since", body.since()))).build();
     }
 
     /** A partner-bound key asking for another partner gets 404: other partners' endpoints do not exist for it. */
     private void partner(String partnerId) {
+        if (!PartnerId.Syntax.isValid(partnerId)) {
+            throw ProblemException.badRequest("partner_id", PartnerId.MESSAGE);
+        }
         if (!caller.canSee(partnerId)) {
             throw ProblemException.notFound("Partner " + partnerId);
         }

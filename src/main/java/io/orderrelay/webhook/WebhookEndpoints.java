@@ -88,7 +88,7 @@ public class WebhookEndpoints {
 
     /** The endpoint, if it is this partner's; 404 otherwise (ids of other partners do not leak). */
     public Endpoint get(String partnerId, String id) {
-        UUID uuid = uuid(id, "endpoint_id");
+        UUID uuid = uuid(id, "id");
         return endpoints.find(uuid).filter(e -> e.partnerId().equals(partnerId))
                 .orElseThrow(() -> ProblemException.notFound("Webhook endpoint " + uuid));
     }
@@ -153,7 +153,7 @@ public class WebhookEndpoints {
 
     /** Like {@link #get}, with the row locked against a concurrent PATCH, rotation or automatic disabling. */
     private Endpoint getForUpdate(String partnerId, String id) {
-        UUID uuid = uuid(id, "endpoint_id");
+        UUID uuid = uuid(id, "id");
         return endpoints.findForUpdate(uuid).filter(e -> e.partnerId().equals(partnerId))
                 .orElseThrow(() -> ProblemException.notFound("Webhook endpoint " + uuid));
     }
@@ -333,7 +333,7 @@ public class WebhookEndpoints {
         try {
             return UUID.fromString(value);
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw ProblemException.notFound(field.replace('_', ' ') + " " + value);
+            throw ProblemException.badRequest(field, "must be an id (UUID)");
         }
     }
 

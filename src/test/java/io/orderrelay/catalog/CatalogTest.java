@@ -137,6 +137,29 @@ class CatalogTest {
     }
 
     @Test
+    void aFilterSpelledNullDoesNotFillTheUnfilteredEntry() {
+        // upstream knows no family "null": that query is empty, the unfiltered one is not
+        upstream.stubFor(get(urlPathEqualTo("/v5/products/country/US")).atPriority(1)
+                .withQueryParam("family_name", com.github.tomakehurst.wiremock.client.WireMock.equalTo("null"))
+                .willReturn(okJson("[]")));
+        upstream.stubFor(get(urlPathEqualTo("/v5/products/country/US")).atPriority(2)
+                .willReturn(okJson("[{\"brand_name\": \"Airbnb\"}]")));
+
+        Api.given().queryParam("family_name", "null").get("/v1/catalog/products/US").then().statusCode(200)
+                .body("size()", equalTo(0));
+        Api.given().get("/v1/catalog/products/US").then().statusCode(200).body("[0].brand_name", equalTo("Airbnb"));
+    }
+
+    @Test
+    void passesUpstreamTextThroughEvenWithControlCharacters() {
+        // the refusal of control characters is for what callers send us, not for what upstream answers
+        upstream.stubFor(get(urlPathEqualTo("/v2/brands")).willReturn(okJson("[{\"name\": \"Air\\tbnb\\u0001\"}]")));
+
+        Api.given().queryParam("country_code", "NL").get("/v1/catalog/brands")
+                .then().statusCode(200).body("[0].name", equalTo("Air\tbnb\u0001"));
+    }
+
+    @Test
     void refusesBadCatalogueQueries() {
         Api.given().get("/v1/catalog/brands").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.field", hasItem("country_code"));

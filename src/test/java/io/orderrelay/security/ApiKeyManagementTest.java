@@ -127,13 +127,13 @@ class ApiKeyManagementTest {
     }
 
     @Test
-    void revokingAnUnknownKeyAnswers404Problem() {
+    void revokingAnUnknownKeyAnswers404AndAMalformedId400() {
         given().header("Authorization", bearer(TestKeys.ADMIN))
                 .when().delete("/v1/api-keys/0190b5a8-0000-7000-8000-000000000000")
                 .then().statusCode(404).contentType("application/problem+json").body("status", equalTo(404));
         given().header("Authorization", bearer(TestKeys.ADMIN))
                 .when().delete("/v1/api-keys/not-a-uuid")
-                .then().statusCode(404).contentType("application/problem+json");
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("id"));
     }
 
     @Test

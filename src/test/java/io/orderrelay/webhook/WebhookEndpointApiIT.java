@@ -129,11 +129,13 @@ class WebhookEndpointApiIT {
     }
 
     @Test
-    void unknownIdsAnswer404() {
+    void unknownIdsAnswer404AndMalformedOnes400() {
         String partner = partner();
         String id = WebhookFixtures.endpoint(partner, "https://127.0.0.1:9/x", "").getString("id");
         Api.given().get(base(partner) + "/" + UUID.randomUUID()).then().statusCode(404).contentType(PROBLEM);
-        Api.given().get(base(partner) + "/not-a-uuid").then().statusCode(404).contentType(PROBLEM);
+        // a malformed id is a 400 naming it, everywhere
+        Api.given().get(base(partner) + "/not-a-uuid").then().statusCode(400).contentType(PROBLEM)
+                .body("errors[0].field", equalTo("id"));
         // another partner's path does not reach it
         Api.given().get(base(partner()) + "/" + id).then().statusCode(404).contentType(PROBLEM);
         Api.given().post(base(partner) + "/" + id + "/deliveries/" + UUID.randomUUID() + "/retry").then()
