@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import io.orderrelay.security.StartupSecretsValidator;
 import io.quarkus.runtime.configuration.DurationConverter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,27 @@ class KustomizeRenderTest {
             Set<String> keys = fieldNames(configMap.get("data"));
             keys.retainAll(SECRETS);
             assertTrue(keys.isEmpty(), "secrets in a ConfigMap: " + keys);
+        }
+    }
+
+    /**
+     * The template must not ship a value the application would run with: every key is empty (a Secret applied without
+     * filling it in stops the start on the missing value), and the two keys the startup validator judges are refused
+     * by it as they stand. Nothing under deploy/k8s carries the old "change-me" placeholder either.
+     */
+    @Test
+    void theSecretTemplateShipsNoValueTheApplicationWouldAccept() throws IOException {
+        JsonNode data = YAML.readTree(Path.of(BASE, "secret.template.yaml").toFile()).get("stringData");
+        assertEquals(SECRETS, fieldNames(data), "the template lists exactly the secret variables");
+        data.fields().forEachRemaining(e -> assertEquals("", e.getValue().asText(), e.getKey() + " must ship empty"));
+        List<String> problems = StartupSecretsValidator.problems(data.get("RELAY_BOOTSTRAP_ADMIN_KEY").asText(),
+                data.get("RELAY_SECRETS_KEY").asText());
+        assertEquals(2, problems.size(), "both template keys must be refused at start: " + problems);
+        try (var files = Files.walk(Path.of("deploy/k8s"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String text = Files.readString(file, StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
+                assertFalse(text.contains("change-me") || text.contains("changeme"), file + " ships a placeholder");
+            }
         }
     }
 
