@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
@@ -17,6 +18,7 @@ import io.quarkus.vertx.http.runtime.security.HttpCredentialTransport;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -26,6 +28,10 @@ import io.vertx.ext.web.RoutingContext;
  * <p>Runs in the HTTP layer (proactive authentication), before routing and before the body is read: that is what
  * makes "no valid key, 401" hold for unknown paths and malformed bodies too. The challenge is written here as
  * problem+json because the JAX-RS exception mappers never see it.
+ *
+ * <p>Every rejected key (unknown, revoked, malformed header) counts against the client's address in
+ * {@link AuthFailureThrottle}; an address out of allowance gets 429 with Retry-After before its key is checked. A
+ * request without any Authorization header is not a failure (nothing was guessed).
  */
 @ApplicationScoped
 public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanism {
@@ -33,11 +39,15 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
     private static final String BEARER = "Bearer";
     /** Set on the routing context when a key was presented but not accepted, for a more useful 401. */
     private static final String REJECTED = ApiKeyAuthenticationMechanism.class.getName() + ".rejected";
+    /** Set (to the seconds to wait) when the client's address has no failed authentications left. */
+    private static final String THROTTLED = ApiKeyAuthenticationMechanism.class.getName() + ".throttled";
 
     private final ObjectMapper json;
+    private final AuthFailureThrottle throttle;
 
-    public ApiKeyAuthenticationMechanism(ObjectMapper json) {
+    public ApiKeyAuthenticationMechanism(ObjectMapper json, AuthFailureThrottle throttle) {
         this.json = json;
+        this.throttle = throttle;
     }
 
     static boolean protectedPath(String path) {
@@ -49,18 +59,36 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         if (!protectedPath(context.normalizedPath())) {
             return Uni.createFrom().optional(Optional.empty());
         }
+        String client = clientKey(context);
+        long wait = throttle.blockedFor(client);
+        if (wait > 0) {
+            // the key is not even looked at: a guesser learns nothing, and the database is spared
+            context.put(THROTTLED, wait);
+            return Uni.createFrom().failure(new AuthenticationFailedException());
+        }
         String header = context.request().getHeader(HttpHeaderNames.AUTHORIZATION);
         if (header == null) {
             return Uni.createFrom().optional(Optional.empty());
         }
         String key = bearerToken(header);
         if (key == null) {
-            context.put(REJECTED, Boolean.TRUE);
+            rejected(context, client);
             return Uni.createFrom().optional(Optional.empty());
         }
         return identityProviderManager
                 .authenticate(HttpSecurityUtils.setRoutingContextAttribute(new ApiKeyAuthenticationRequest(key), context))
-                .onFailure().invoke(() -> context.put(REJECTED, Boolean.TRUE));
+                .onFailure().invoke(() -> rejected(context, client));
+    }
+
+    private void rejected(RoutingContext context, String client) {
+        context.put(REJECTED, Boolean.TRUE);
+        throttle.failed(client);
+    }
+
+    /** The client's address (the forwarded one when the peer is a trusted proxy, see quarkus.http.proxy.*). */
+    private static String clientKey(RoutingContext context) {
+        SocketAddress remote = context.request().remoteAddress();
+        return AuthFailureThrottle.clientKey(remote == null ? null : remote.hostAddress());
     }
 
     /** The token of a "Bearer <token>" header (scheme case-insensitive), or null. */
@@ -75,6 +103,10 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
 
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
+        Long wait = context.get(THROTTLED);
+        if (wait != null) {
+            return Uni.createFrom().item(new ChallengeData(429, HttpHeaderNames.RETRY_AFTER, String.valueOf(wait)));
+        }
         return Uni.createFrom().item(new ChallengeData(401, HttpHeaderNames.WWW_AUTHENTICATE, challenge(context)));
     }
 
@@ -82,6 +114,15 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
     public Uni<Boolean> sendChallenge(RoutingContext context) {
         HttpServerResponse response = context.response();
         if (response.ended()) {
+            return Uni.createFrom().item(Boolean.TRUE);
+        }
+        Long wait = context.get(THROTTLED);
+        if (wait != null) {
+            response.setStatusCode(429)
+                    .putHeader(HttpHeaderNames.RETRY_AFTER, String.valueOf(wait))
+                    .putHeader(HttpHeaderNames.CONTENT_TYPE, SecurityProblem.MEDIA_TYPE)
+                    .end(body(SecurityProblem.tooManyRequests("Too many failed authentications from this address; "
+                            + "retry after " + wait + " s", context.normalizedPath())));
             return Uni.createFrom().item(Boolean.TRUE);
         }
         boolean rejected = Boolean.TRUE.equals(context.get(REJECTED));

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -15,8 +16,11 @@ import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import io.quarkus.cache.Cache;
 import io.quarkus.cache.CacheName;
-import io.quarkus.cache.CacheResult;
+import io.quarkus.cache.CaffeineCache;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** Stored API keys: create, list, revoke, and the (cached) lookup by hash used on every request. */
 @ApplicationScoped
@@ -26,9 +30,19 @@ public class ApiKeyStore {
     private static final TimeBasedEpochGenerator UUID_V7 = Generators.timeBasedEpochGenerator();
 
     private final Cache cache;
+    private final Counter foundLookups;
+    private final Counter absentLookups;
 
-    public ApiKeyStore(@CacheName(CACHE) Cache cache) {
+    public ApiKeyStore(@CacheName(CACHE) Cache cache, MeterRegistry registry) {
         this.cache = cache;
+        this.foundLookups = lookups(registry, "found");
+        this.absentLookups = lookups(registry, "absent");
+    }
+
+    private static Counter lookups(MeterRegistry registry, String result) {
+        return Counter.builder("relay.api.key.lookups").tag("result", result)
+                .description("API key lookups in the database (cache misses), by whether the key exists")
+                .register(registry);
     }
 
     /** A new key and its stored row; the key itself exists only in the returned value. */
@@ -82,13 +96,27 @@ public class ApiKeyStore {
         return true;
     }
 
-    /** The active key with this hash, or null. Blocking; cached, negative answers included. */
-    @CacheResult(cacheName = CACHE)
-    @Transactional
+    /**
+     * The active key with this hash, or null. Blocking. Only keys that exist are cached: an unknown hash is looked up
+     * every time and never stored, so made-up keys can neither fill the cache nor evict real keys from it (the
+     * failed-authentication throttle is what keeps their lookups off the database). Lookups are counted by
+     * {@code relay.api.key.lookups{result=found|absent}}.
+     */
     public AuthenticatedKey findActive(String keyHash) {
-        return ApiKey.<ApiKey>find("keyHash = ?1 and revokedAt is null", keyHash)
+        CaffeineCache keys = cache.as(CaffeineCache.class);
+        CompletableFuture<AuthenticatedKey> cached = keys.getIfPresent(keyHash);
+        if (cached != null) {
+            return cached.join();
+        }
+        AuthenticatedKey found = QuarkusTransaction.joiningExisting().call(() -> ApiKey.<ApiKey>find(
+                        "keyHash = ?1 and revokedAt is null", keyHash)
                 .firstResultOptional()
                 .map(row -> new AuthenticatedKey(row.id.toString(), row.name, Set.copyOf(row.scopes), row.partnerId))
-                .orElse(null);
+                .orElse(null));
+        (found == null ? absentLookups : foundLookups).increment();
+        if (found != null) {
+            keys.put(keyHash, CompletableFuture.completedFuture(found));
+        }
+        return found;
     }
 }

@@ -31,7 +31,8 @@ import io.quarkus.runtime.Startup;
  * RELAY_SECRETS_OLD_KEYS. The {@code v1.<keyId>} header is the GCM associated data, so it cannot be altered either.
  *
  * <p>Rotation: set the new key as RELAY_SECRETS_KEY and the old one in RELAY_SECRETS_OLD_KEYS; new values use the
- * new key, old ones still open; re-seal values for which {@link #needsResealing} is true, then drop the old key.
+ * new key, old ones still open; {@link SecretReseal} moves the stored values to the new key in the background, and
+ * once its metric relay.secrets.reseal.remaining is 0 the old key can be dropped.
  *
  * <p>Why the JDK and not Tink: the format above is fixed by our contract (a raw 32-byte key from the environment,
  * our own key ids), which maps directly onto javax.crypto's AES/GCM in a few lines, with no dependency. What makes
@@ -47,6 +48,8 @@ import io.quarkus.runtime.Startup;
 public class SecretBox {
 
     static final String VERSION = "v1";
+    /** Length of {@code v1.<keyId>.}: key ids are 6 bytes in base64url, 8 characters. */
+    public static final int HEADER_LENGTH = 12;
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -139,6 +142,25 @@ public class SecretBox {
     public boolean needsResealing(String sealed) {
         String[] parts = sealed.split("\\.", -1);
         return parts.length != 3 || !VERSION.equals(parts[0]) || !currentKeyId.equals(parts[1]);
+    }
+
+    /** The value sealed again under the current key; {@link SecretBoxException} when it cannot be opened. */
+    public String reseal(String sealed) {
+        return seal(openBytes(sealed));
+    }
+
+    /** How every value sealed under the current key starts: {@code v1.<keyId>.} ({@link #HEADER_LENGTH} characters). */
+    public String currentHeader() {
+        return header(currentKeyId);
+    }
+
+    /** The headers of the old keys (RELAY_SECRETS_OLD_KEYS): values starting with one of them can be re-sealed. */
+    public List<String> oldHeaders() {
+        return keys.keySet().stream().filter(id -> !id.equals(currentKeyId)).map(SecretBox::header).toList();
+    }
+
+    private static String header(String keyId) {
+        return VERSION + "." + keyId + ".";
     }
 
     /** The id of the current key, as written in sealed values. */

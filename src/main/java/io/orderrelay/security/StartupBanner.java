@@ -4,25 +4,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import io.orderrelay.config.RelayConfig;
-import io.quarkus.logging.Log;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Dev mode: prints where to start and the dev API key (the %dev bootstrap key, a well-known value) on the console,
- * not through the log (the only place a key is ever printed; never in prod or tests). Prod: warns when the bootstrap
- * key looks weak.
+ * not through the log (the only place a key is ever printed; never in prod or tests). Weak prod keys are refused by
+ * {@link StartupSecretsValidator}.
  */
 @ApplicationScoped
 public class StartupBanner {
 
     void onStart(@Observes StartupEvent event, RelayConfig config,
             @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
-        if (LaunchMode.current() == LaunchMode.NORMAL && config.bootstrapAdminKey().length() < 32) {
-            Log.warn("RELAY_BOOTSTRAP_ADMIN_KEY is shorter than 32 characters: use a long random value "
-                    + "(e.g. openssl rand -base64 32)");
-        }
         if (LaunchMode.current() != LaunchMode.DEVELOPMENT) {
             return;
         }

@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import io.orderrelay.security.StartupSecretsValidator;
 import io.quarkus.runtime.configuration.DurationConverter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,11 +50,12 @@ class KustomizeRenderTest {
             "QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD",
             "KAFKA_BOOTSTRAP_SERVERS", "RELAY_KAFKA_TOPIC", "RELAY_UPSTREAM_URL", "RELAY_UPSTREAM_PARTNER_ID",
             "RELAY_BOOTSTRAP_ADMIN_KEY", "RELAY_SECRETS_KEY", "RELAY_WEBHOOK_RETRY_SCHEDULE",
-            "RELAY_WEBHOOK_ALLOW_PRIVATE_TARGETS", "QUARKUS_HTTP_PORT");
+            "RELAY_WEBHOOK_ALLOW_PRIVATE_TARGETS", "QUARKUS_HTTP_PORT", "RELAY_SECRETS_OLD_KEYS");
 
     /** Of those, the ones that must come from a Secret and never from a ConfigMap. */
     static final Set<String> SECRETS = Set.of(
-            "QUARKUS_DATASOURCE_PASSWORD", "RELAY_UPSTREAM_PARTNER_ID", "RELAY_BOOTSTRAP_ADMIN_KEY", "RELAY_SECRETS_KEY");
+            "QUARKUS_DATASOURCE_PASSWORD", "RELAY_UPSTREAM_PARTNER_ID", "RELAY_BOOTSTRAP_ADMIN_KEY", "RELAY_SECRETS_KEY",
+            "RELAY_SECRETS_OLD_KEYS");
 
     // jackson-dataformat-yaml is already on the class path at compile scope (quarkus-smallrye-openapi needs it).
     static final YAMLMapper YAML = new YAMLMapper();
@@ -93,6 +95,28 @@ class KustomizeRenderTest {
             Set<String> keys = fieldNames(configMap.get("data"));
             keys.retainAll(SECRETS);
             assertTrue(keys.isEmpty(), "secrets in a ConfigMap: " + keys);
+        }
+    }
+
+    /**
+     * The template must not ship a value the application would run with: every key is empty (a Secret applied without
+     * filling it in stops the start on the missing value), and the two keys the startup validator judges are refused
+     * by it as they stand. No manifest under deploy/k8s carries the old "change-me" placeholder either.
+     */
+    @Test
+    void theSecretTemplateShipsNoValueTheApplicationWouldAccept() throws IOException {
+        JsonNode data = YAML.readTree(Path.of(BASE, "secret.template.yaml").toFile()).get("stringData");
+        assertEquals(SECRETS, fieldNames(data), "the template lists exactly the secret variables");
+        data.fields().forEachRemaining(e -> assertEquals("", e.getValue().asText(), e.getKey() + " must ship empty"));
+        List<String> problems = StartupSecretsValidator.problems(data.get("RELAY_BOOTSTRAP_ADMIN_KEY").asText(),
+                data.get("RELAY_SECRETS_KEY").asText());
+        assertEquals(2, problems.size(), "both template keys must be refused at start: " + problems);
+        try (var files = Files.walk(Path.of("deploy/k8s"))) {
+            // the manifests and env files (the README may name the placeholders the application refuses)
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".env")).toList()) {
+                String text = Files.readString(file, StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
+                assertFalse(text.contains("change-me") || text.contains("changeme"), file + " ships a placeholder");
+            }
         }
     }
 

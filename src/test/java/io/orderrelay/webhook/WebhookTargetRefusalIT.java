@@ -5,6 +5,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +54,41 @@ class WebhookTargetRefusalIT {
         // a public address is fine (nothing is sent to it here)
         Api.json("{\"url\": \"https://93.184.215.14/hook\"}").post("/v1/partners/" + partner + "/webhook-endpoints")
                 .then().statusCode(201);
+    }
+
+    /** Metadata services, link-local, NAT64, 6to4 and Teredo: refused whatever RELAY_WEBHOOK_ALLOW_PRIVATE_TARGETS says. */
+    @Test
+    void metadataLinkLocalAndIpv4WrappingAddressesAreNeverAllowed() {
+        String partner = WebhookFixtures.partner();
+        for (String url : new String[] {"https://168.63.129.16/machine", "https://100.100.100.200/latest/meta-data",
+                "https://169.254.170.2/v2/credentials", "https://169.254.170.23/v1/credentials",
+                "https://192.0.0.192/opc/v2/instance", "https://[fd00:ec2::23]/x", "https://[fd20:ce::254]/x",
+                "https://[::ffff:169.254.169.254]/x", "https://[64:ff9b::a9fe:a9fe]/x", "https://[64:ff9b::808:808]/x",
+                "https://[2002:a9fe:a9fe::1]/x", "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/x",
+                "https://169.254.10.10/x", "https://[fe80::1]/x",
+                "https://metadata.google.internal/computeMetadata/v1/"}) {
+            Api.json("{\"url\": \"" + url + "\"}").post("/v1/partners/" + partner + "/webhook-endpoints")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("url"))
+                    .body("errors[0].message", containsString("never allowed"));
+        }
+        Api.json("{\"url\": \"https://169.254.169.254/latest/meta-data\"}")
+                .post("/v1/partners/" + partner + "/webhook-endpoints")
+                .then().statusCode(400).body("errors[0].message", containsString("cloud metadata address"));
+    }
+
+    /** A name resolving to an internal address: the answer names the rule, not the address it resolved to. */
+    @Test
+    void theRefusalDoesNotRevealTheResolvedAddress() {
+        String partner = WebhookFixtures.partner();
+        String message = Api.json("{\"url\": \"https://localhost/x\"}")
+                .post("/v1/partners/" + partner + "/webhook-endpoints")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("url"))
+                .extract().path("errors[0].message");
+        assertTrue(message.contains("loopback address"), message);
+        assertFalse(message.contains("127.0.0.1") || message.contains("::1") || message.contains("0:0:0:0:0:0:0:1"),
+                message);
     }
 
     @Test
