@@ -133,9 +133,10 @@ class WebhookRetentionIT {
         UUID old = UUID.fromString(ids.get(1));
         // a line still waiting on a dead endpoint: never pruned, however old, or it would never finish
         dispatcher.stop();
-        JsonPath stuck = endpoint(partner, "https://127.0.0.1:9/dead", "");
-        placeOrder(partner);
-        List<String> stuckIds = Api.given().get(path(partner, stuck) + "/deliveries").then()
+        String other = partner();
+        JsonPath stuck = endpoint(other, "https://127.0.0.1:9/dead", "");
+        placeOrder(other);
+        List<String> stuckIds = Api.given().get(path(other, stuck) + "/deliveries").then()
                 .body("items", hasSize(2)).extract().path("items.id");
         try (var c = db.getConnection(); var st = c.createStatement()) {
             st.executeUpdate("update webhook_deliveries set created_at = now() - interval '40 days', "
@@ -158,7 +159,7 @@ class WebhookRetentionIT {
                 assertEquals(0, rs.getInt(1));
             }
         }
-        Api.given().get(path(partner, stuck) + "/deliveries").then().body("items", hasSize(2))
+        Api.given().get(path(other, stuck) + "/deliveries").then().body("items", hasSize(2))
                 .body("items.id", equalTo(stuckIds));
         assertFalse(left.contains(old.toString()));
     }
