@@ -55,6 +55,10 @@ public class WebhookSender {
         this.vertx = vertx;
         Duration cut = settings.lease().multipliedBy(2).dividedBy(3);
         this.budget = settings.timeout().compareTo(cut) <= 0 ? settings.timeout() : cut;
+        if (budget.compareTo(settings.timeout()) < 0) {
+            Log.warnf("Webhook request timeout %s cut to %s: a request must end well within the claim lease (%s)",
+                    settings.timeout(), budget, settings.lease());
+        }
     }
 
     /** The result of an attempt; {@code result} is the metric's class (2xx ... timeout, error, refused). */
@@ -71,10 +75,6 @@ public class WebhookSender {
     }
 
     void open() {
-        if (budget.compareTo(settings.timeout()) < 0) {
-            Log.warnf("Webhook request timeout %s cut to %s: a request must end well within the claim lease (%s)",
-                    settings.timeout(), budget, settings.lease());
-        }
         client = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) budget.toMillis())
                 .setKeepAlive(true)

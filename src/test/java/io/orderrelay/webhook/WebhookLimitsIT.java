@@ -16,9 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -80,24 +77,32 @@ class WebhookLimitsIT {
     }
 
     @Test
-    void concurrentCreationsNeverGoPastTheLimit() throws Exception {
+    void twoCreationsRacingForTheLastPlaceGiveOneEndpointAndOneConflict() throws Exception {
         String partner = partner();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<Integer>> answers = new ArrayList<>();
-            for (int i = 0; i < 16; i++) {
-                int n = i;
-                answers.add(pool.submit(() -> Api.json(body(n)).post(base(partner)).then().extract().statusCode()));
-            }
-            List<Integer> statuses = new ArrayList<>();
-            for (Future<Integer> a : answers) {
-                statuses.add(a.get());
-            }
-            assertEquals(10, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
-            assertEquals(6, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
-        } finally {
-            pool.shutdownNow();
+        for (int i = 0; i < 9; i++) {
+            Api.json(body(i)).post(base(partner)).then().statusCode(201);
         }
+        CompletableFuture<Integer> first;
+        CompletableFuture<Integer> second;
+        try (Connection c = db.getConnection(); var st = c.createStatement()) {
+            c.setAutoCommit(false);
+            try {
+                // holds each creation at its insert, after it counted the partner's endpoints (9)
+                st.execute("lock table webhook_endpoints in share mode");
+                first = CompletableFuture.supplyAsync(() -> Api.json(body(9)).post(base(partner)).then().extract()
+                        .statusCode());
+                await().atMost(Duration.ofSeconds(10)).until(() -> waiting("insert into webhook_endpoints") == 1);
+                second = CompletableFuture.supplyAsync(() -> Api.json(body(10)).post(base(partner)).then().extract()
+                        .statusCode());
+                // the second one waits too: for the first one's count and insert to commit, or at its own insert
+                await().atMost(Duration.ofSeconds(10)).until(() -> waiting("insert into webhook_endpoints")
+                        + waiting("pg_advisory_xact_lock") == 2);
+            } finally {
+                c.rollback();
+            }
+        }
+        List<Integer> statuses = List.of(first.get(10, TimeUnit.SECONDS), second.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of(201, 409), statuses.stream().sorted().toList(), statuses.toString());
         Api.given().get(base(partner)).then().body("items", hasSize(10));
     }
 
@@ -149,7 +154,7 @@ class WebhookLimitsIT {
                 st.execute("lock table webhook_deliveries in share mode");
                 first = CompletableFuture.supplyAsync(() -> Api.json("{\"since\": \"" + since + "\"}")
                         .post(path + "/replay").then().extract().statusCode());
-                await().atMost(Duration.ofSeconds(10)).until(() -> waitingInserts() > 0);
+                await().atMost(Duration.ofSeconds(10)).until(() -> waiting("insert into webhook_deliveries") > 0);
                 CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> Api.json(
                         "{\"since\": \"" + since + "\"}").post(path + "/replay").then().extract().asString());
                 String problem = second.get(10, TimeUnit.SECONDS);
@@ -165,13 +170,16 @@ class WebhookLimitsIT {
                 .body("enqueued", equalTo(2));
     }
 
-    private int waitingInserts() throws Exception {
+    /** Sessions waiting for a lock in a statement containing this text. */
+    private int waiting(String statement) throws Exception {
         try (Connection c = db.getConnection(); var st = c.prepareStatement("""
                 select count(*) from pg_stat_activity
-                where wait_event_type = 'Lock' and query ilike '%insert into webhook_deliveries%'""");
-                var rs = st.executeQuery()) {
-            rs.next();
-            return rs.getInt(1);
+                where wait_event_type = 'Lock' and pid <> pg_backend_pid() and position(? in query) > 0""")) {
+            st.setString(1, statement);
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
 }
