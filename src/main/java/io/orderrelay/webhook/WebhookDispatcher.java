@@ -188,7 +188,11 @@ public class WebhookDispatcher {
             long delay = Math.min(10_000, 500L << Math.min(tries, 5));
             Log.warnf("Webhook attempt of delivery %s (endpoint %s) could not be recorded (try %d), trying again in "
                     + "%d ms: %s", claim.id(), claim.endpointId(), tries + 1, delay, firstLine(done.cause()));
-            vertx.setTimer(delay, id -> record(claim, o, gen, tries + 1));
+            vertx.setTimer(delay, id -> {
+                if (gen == generation.get()) {
+                    record(claim, o, gen, tries + 1);
+                }
+            });
         });
     }
 

@@ -75,8 +75,8 @@ final class Receiver implements AutoCloseable {
         }
     }
 
-    /** When the answer to a request was written completely (or the sender went away while writing it). */
-    record Answered(String id, long answeredNanos) {
+    /** When the answer to a request ended; {@code complete} false when the sender went away while it was written. */
+    record Answered(String id, long answeredNanos, boolean complete) {
     }
 
     private final HttpServer server;
@@ -109,6 +109,7 @@ final class Receiver implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+            boolean complete = false;
             try {
                 if (reply.drip()) {
                     drip(exchange, reply.status());
@@ -117,11 +118,12 @@ final class Receiver implements AutoCloseable {
                     try (OutputStream out = exchange.getResponseBody()) {
                         out.write(reply.body());
                     }
+                    complete = true;
                 }
             } catch (IOException e) {
                 // the sender gave up (timeout, or it had read enough): fine
             }
-            answers.add(new Answered(r.id(), System.nanoTime()));
+            answers.add(new Answered(r.id(), System.nanoTime(), complete));
         });
         server.start();
     }

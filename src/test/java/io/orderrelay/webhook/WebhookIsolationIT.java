@@ -92,7 +92,7 @@ class WebhookIsolationIT {
         String partner = partner();
         byte[] nasty = {'o', 'k', 0, ' ', (byte) 0xff, (byte) 0xfe, (byte) 0xc3, ' ', 0x01, 0x1b, 'e', 'n', 'd'};
         Receiver nul = receiver(req -> Receiver.Reply.bytes(200, nasty));
-        byte[] huge = new byte[5 * 1024 * 1024];
+        byte[] huge = new byte[32 * 1024 * 1024];
         Arrays.fill(huge, (byte) 'h');
         Receiver big = receiver(req -> Receiver.Reply.bytes(200, huge));
         ByteArrayOutputStream garbage = new ByteArrayOutputStream();
@@ -119,13 +119,15 @@ class WebhookIsolationIT {
         assertFalse(excerpt.contains("\u0000") || excerpt.contains("\u0001") || excerpt.contains("\u001b"), excerpt);
         assertTrue(excerpt.contains("\uFFFD"), "replaced bytes are visible: " + excerpt);
 
-        // a 5 MiB answer: succeeded, its excerpt capped at 512 characters
+        // a 32 MiB answer: succeeded, its excerpt capped at 512 characters, and not read to its end
         await().atMost(WAIT).untilAsserted(() -> Api.given().get(deliveries(partner, bigEp)).then()
                 .body("items", hasSize(3))
                 .body("items.status", everyItem(equalTo("succeeded"))));
         List<String> bigExcerpts = Api.given().get(deliveries(partner, bigEp)).then().extract()
                 .path("items.attempts.flatten().response_excerpt");
         assertTrue(bigExcerpts.stream().allMatch(e -> e.length() <= 512 && e.startsWith("hhh")), "capped");
+        await().atMost(WAIT).until(() -> big.answers().size() == 3);
+        assertTrue(big.answers().stream().noneMatch(Receiver.Answered::complete), "the sender stopped reading");
 
         // not HTTP at all: every attempt is recorded as an error and the schedule runs out; no request unrecorded
         await().atMost(WAIT).untilAsserted(() -> Api.given().get(deliveries(partner, rawEp)).then()
