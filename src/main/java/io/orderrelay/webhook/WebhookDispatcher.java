@@ -185,7 +185,8 @@ public class WebhookDispatcher {
                 wake();
                 return;
             }
-            long delay = Math.min(10_000, 500L << Math.min(tries, 5));
+            // shorter than the lease: each try renews the claim before it can run out
+            long delay = Math.min(Math.min(10_000, settings.lease().toMillis() / 3), 500L << Math.min(tries, 5));
             Log.warnf("Webhook attempt of delivery %s (endpoint %s) could not be recorded (try %d), trying again in "
                     + "%d ms: %s", claim.id(), claim.endpointId(), tries + 1, delay, firstLine(done.cause()));
             vertx.setTimer(delay, id -> {
