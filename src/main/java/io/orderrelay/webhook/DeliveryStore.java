@@ -206,7 +206,8 @@ public class DeliveryStore {
 
     /**
      * Records an attempt and its outcome, if this replica still holds the claim (else another one took it over
-     * and will send again: at least once).
+     * and will send again: at least once). A sealed body (redemption data) is removed once the delivery ends,
+     * succeeded or given up: the order keeps the redemption data, a retry rebuilds the body from it.
      *
      * @param status       the delivery's new status
      * @param nextAttemptAt when pending, the next attempt's time
@@ -220,13 +221,15 @@ public class DeliveryStore {
                 try (PreparedStatement st = c.prepareStatement("""
                         update webhook_deliveries
                         set status = ?, attempt_count = attempt_count + 1, next_attempt_at = coalesce(?, next_attempt_at),
-                          claimed_until = null, claim_token = null, completed_at = ?
+                          claimed_until = null, claim_token = null, completed_at = ?,
+                          body = case when body_sealed and ? then null else body end
                         where id = ? and claim_token = ?""")) {
                     st.setString(1, status);
                     Jdbc.set(st, 2, nextAttemptAt);
                     Jdbc.set(st, 3, PENDING.equals(status) ? null : attempt.at().plusMillis(attempt.durationMs()));
-                    st.setObject(4, claim.id());
-                    st.setObject(5, claim.claimToken());
+                    st.setBoolean(4, !PENDING.equals(status));
+                    st.setObject(5, claim.id());
+                    st.setObject(6, claim.claimToken());
                     updated = st.executeUpdate();
                 }
                 if (updated == 0) {
@@ -257,6 +260,17 @@ public class DeliveryStore {
         } catch (SQLException e) {
             throw Jdbc.failure(e);
         }
+    }
+
+    /** Extends this replica's claim while its attempt is still being recorded; false when the claim is lost. */
+    public boolean renew(Claimed claim, Duration lease) {
+        return update("""
+                update webhook_deliveries set claimed_until = now() + make_interval(secs => ?)
+                where id = ? and claim_token = ?""", st -> {
+                    st.setDouble(1, lease.toMillis() / 1000.0);
+                    st.setObject(2, claim.id());
+                    st.setObject(3, claim.claimToken());
+                }) > 0;
     }
 
     /** Gives a claim back untried (shutdown, endpoint refused at send time without an attempt). */
@@ -299,26 +313,6 @@ public class DeliveryStore {
                 st.setObject(2, deliveryId);
                 st.setObject(3, endpointId);
                 return st.executeUpdate() > 0;
-            }
-        } catch (SQLException e) {
-            throw Jdbc.failure(e);
-        }
-    }
-
-    /** The body an event was already queued with for this endpoint, if any (replay resends the same bytes). */
-    public Optional<NewDelivery> previous(UUID endpointId, UUID eventId) {
-        try (Connection c = db.getConnection(); PreparedStatement st = c.prepareStatement("""
-                select event_type, order_id, sequence, body, body_sealed from webhook_deliveries
-                where endpoint_id = ? and event_id = ? order by id limit 1""")) {
-            st.setObject(1, endpointId);
-            st.setObject(2, eventId);
-            try (ResultSet rs = st.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new NewDelivery(null, endpointId, eventId, rs.getString("event_type"),
-                        Jdbc.uuid(rs, "order_id"), Jdbc.integer(rs, "sequence"), rs.getString("body"),
-                        rs.getBoolean("body_sealed")));
             }
         } catch (SQLException e) {
             throw Jdbc.failure(e);

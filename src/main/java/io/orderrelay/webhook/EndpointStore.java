@@ -89,6 +89,28 @@ public class EndpointStore {
                 st -> st.setString(1, partnerId));
     }
 
+    /**
+     * How many endpoints the partner has, with the partner's endpoint list locked until the caller's transaction
+     * ends, so that concurrent creations cannot both pass a limit.
+     */
+    public int countOfPartnerLocked(String partnerId) {
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement st = c.prepareStatement("select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+                st.setString(1, "webhook-endpoints:" + partnerId);
+                st.executeQuery().close();
+            }
+            try (PreparedStatement st = c.prepareStatement("select count(*) from webhook_endpoints where partner_id = ?")) {
+                st.setString(1, partnerId);
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        } catch (SQLException e) {
+            throw Jdbc.failure(e);
+        }
+    }
+
     public List<Endpoint> enabledOfPartner(String partnerId) {
         return query("select " + COLUMNS + " from webhook_endpoints where partner_id = ? and enabled order by created_at, id",
                 st -> st.setString(1, partnerId));

@@ -1,17 +1,27 @@
 package io.orderrelay.webhook;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orderrelay.order.Order;
+import io.orderrelay.order.OrderViews;
 import io.orderrelay.outbox.EventEnvelopes;
 import io.orderrelay.order.TransitionRecorded;
+import io.orderrelay.order.TransitionView;
+import io.orderrelay.security.SecretBox;
 
 /**
  * The bytes a webhook carries. For a transition they are the Kafka record's envelope (the one place that calls the
@@ -22,10 +32,16 @@ public class WebhookBodies {
 
     private final EventEnvelopes envelopes;
     private final ObjectMapper json;
+    private final EntityManager em;
+    private final OrderViews views;
+    private final SecretBox box;
 
-    public WebhookBodies(EventEnvelopes envelopes, ObjectMapper json) {
+    public WebhookBodies(EventEnvelopes envelopes, ObjectMapper json, EntityManager em, OrderViews views, SecretBox box) {
         this.envelopes = envelopes;
         this.json = json;
+        this.em = em;
+        this.views = views;
+        this.box = box;
     }
 
     /**
@@ -34,6 +50,69 @@ public class WebhookBodies {
      */
     public byte[] transition(TransitionRecorded event, boolean withSecrets) {
         return withSecrets ? envelopes.envelopeWithSecrets(event) : envelopes.envelope(event);
+    }
+
+    /**
+     * The body of a transition for this endpoint, rebuilt from the order as it is now (for an event never queued
+     * for it, or whose sealed body was removed when its delivery ended): with the order's redemption data and
+     * sealed for include_secrets endpoints, as stored. Runs in the caller's transaction.
+     */
+    public String rebuilt(Endpoint endpoint, UUID orderId, TransitionView transition, UUID eventId) {
+        Order order = em.find(Order.class, orderId);
+        boolean secrets = endpoint.includeSecrets();
+        ArrayNode redemption = secrets && order.redemptionSealed != null
+                && readTree(box.open(order.redemptionSealed)) instanceof ArrayNode all ? all : null;
+        byte[] body = transition(new TransitionRecorded(eventId, views.view(order), transition, redemption), secrets);
+        return secrets ? box.seal(body) : new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** Like {@link #rebuilt(Endpoint, UUID, TransitionView, UUID)} for the order's transition {@code sequence}. */
+    public String rebuilt(Endpoint endpoint, UUID orderId, int sequence) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                select event_id, from_state, to_state, occurred_at, source from order_transitions
+                where order_id = ?1 and sequence = ?2""")
+                .setParameter(1, orderId).setParameter(2, sequence).getResultList();
+        Object[] t = rows.get(0);
+        return rebuilt(endpoint, orderId, new TransitionView(sequence, (String) t[1], (String) t[2], instant(t[3]),
+                (String) t[4]), (UUID) t[0]);
+    }
+
+    /**
+     * A delivery whose sealed body was removed when it ended gets it back, rebuilt from the order (a retry by hand).
+     * Runs in the caller's transaction.
+     */
+    public void restoreIfRemoved(Endpoint endpoint, UUID deliveryId, UUID orderId, Integer sequence) {
+        if (orderId == null || sequence == null) {
+            return; // a webhook.test event: its body is never removed
+        }
+        boolean removed = !em.createNativeQuery("select 1 from webhook_deliveries where id = ?1 and body is null")
+                .setParameter(1, deliveryId).getResultList().isEmpty();
+        if (removed) {
+            em.createNativeQuery("update webhook_deliveries set body = ?1 where id = ?2 and body is null")
+                    .setParameter(1, rebuilt(endpoint, orderId, sequence)).setParameter(2, deliveryId).executeUpdate();
+        }
+    }
+
+    static Instant instant(Object value) {
+        if (value instanceof Timestamp ts) {
+            return ts.toInstant();
+        }
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof OffsetDateTime o) {
+            return o.toInstant();
+        }
+        throw new IllegalStateException("unexpected time type " + value.getClass());
+    }
+
+    private JsonNode readTree(String text) {
+        try {
+            return json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("sealed redemption data is not JSON");
+        }
     }
 
     /** A {@code webhook.test} event, CloudEvents like the others. */

@@ -1,12 +1,5 @@
 package io.orderrelay.webhook;
 
-import java.net.InetAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,39 +11,30 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import io.orderrelay.config.RelayConfig;
-import io.orderrelay.security.SecretBox;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
 
 /**
  * Sends due deliveries. One pump thread claims work from the database (SKIP LOCKED plus lease, so replicas share it)
- * and hands each delivery to Vert.x' non-blocking HTTP client; nothing blocks per request, so thousands may be in
- * flight on a few threads. Bounds: {@code max-in-flight} on this replica, {@code max-in-flight-per-endpoint} per
- * endpoint across replicas (in the claim query), and an absolute {@code timeout} per request, so a hanging
- * endpoint holds a few slots for at most the timeout and the others keep flowing.
+ * and hands each delivery to {@link WebhookSender} (Vert.x' non-blocking HTTP client); nothing blocks per request, so
+ * thousands may be in flight on a few threads. Bounds: {@code max-in-flight} on this replica, {@code max-in-flight-per-endpoint} per
+ * endpoint across replicas (in the claim query), and an absolute deadline per request, so a hanging endpoint holds
+ * a few slots for at most the timeout and the others keep flowing.
+ *
+ * <p>The deadline is never later than two thirds of the claim lease after the claim: a request always ends, and is
+ * recorded, while this replica still holds the claim, so no other replica sends it again meanwhile and the next
+ * event of its order (which becomes claimable only once this one is recorded) cannot overtake it.
  */
 @ApplicationScoped
 public class WebhookDispatcher {
 
     private final DeliveryStore deliveries;
-    private final EndpointStore endpoints;
-    private final TargetGuard guard;
-    private final SecretBox box;
+    private final WebhookSender sender;
+    private final AttemptRecorder recorder;
     private final WebhookSettings settings;
     private final RetrySchedule schedule;
-    private final WebhookMetrics metrics;
     private final Vertx vertx;
 
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -59,17 +43,14 @@ public class WebhookDispatcher {
     private final AtomicInteger generation = new AtomicInteger();
     private volatile boolean running;
     private ScheduledExecutorService pump;
-    private HttpClient client;
 
-    public WebhookDispatcher(DeliveryStore deliveries, EndpointStore endpoints, TargetGuard guard, SecretBox box,
-            WebhookSettings settings, RelayConfig config, WebhookMetrics metrics, Vertx vertx) {
+    public WebhookDispatcher(DeliveryStore deliveries, WebhookSender sender, AttemptRecorder recorder,
+            WebhookSettings settings, RelayConfig config, Vertx vertx) {
         this.deliveries = deliveries;
-        this.endpoints = endpoints;
-        this.guard = guard;
-        this.box = box;
+        this.sender = sender;
+        this.recorder = recorder;
         this.settings = settings;
         this.schedule = RetrySchedule.parse(config.webhook().retrySchedule());
-        this.metrics = metrics;
         this.vertx = vertx;
     }
 
@@ -88,16 +69,7 @@ public class WebhookDispatcher {
         if (running) {
             return;
         }
-        client = vertx.createHttpClient(new HttpClientOptions()
-                .setConnectTimeout((int) settings.timeout().toMillis())
-                .setKeepAlive(true)
-                .setIdleTimeout(60)
-                .setTryUseCompression(false)
-                .setVerifyHost(true),
-                // The pool is per origin, and several endpoints may share one (same host, other paths): the claim
-                // query bounds each endpoint, the pool only the whole replica, so a hanging endpoint cannot take the
-                // connections its host-mates need.
-                new PoolOptions().setHttp1MaxSize(settings.maxInFlight()).setMaxWaitQueueSize(-1));
+        sender.open();
         pump = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "webhook-dispatcher");
             t.setDaemon(true);
@@ -105,7 +77,8 @@ public class WebhookDispatcher {
         });
         running = true;
         pump.scheduleWithFixedDelay(this::pumpSafely, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-        Log.infof("Webhook dispatcher started (retry schedule %s)", schedule.delays());
+        Log.infof("Webhook dispatcher started (retry schedule %s, request timeout %s)", schedule.delays(),
+                sender.budget());
     }
 
     /** Stops claiming; requests in flight finish and are recorded within the timeout. */
@@ -116,7 +89,7 @@ public class WebhookDispatcher {
         running = false;
         pump.shutdown();
         try {
-            long deadline = System.nanoTime() + settings.timeout().plusSeconds(1).toNanos();
+            long deadline = System.nanoTime() + sender.budget().plusSeconds(1).toNanos();
             while (inFlight.get() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
@@ -124,7 +97,7 @@ public class WebhookDispatcher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        client.close();
+        sender.close();
     }
 
     /**
@@ -139,7 +112,7 @@ public class WebhookDispatcher {
         generation.incrementAndGet();
         pump.shutdownNow();
         inFlight.set(0);
-        client.close();
+        sender.close();
     }
 
     /** Looks for work now (after a commit that added deliveries, or a request that finished). */
@@ -166,9 +139,11 @@ public class WebhookDispatcher {
                 if (room <= 0) {
                     return;
                 }
+                // measured before the claim: the database's lease starts later, so this deadline is the earlier one
+                long deadline = System.nanoTime() + sender.budget().toNanos();
                 List<DeliveryStore.Claimed> claimed = deliveries.claim(Math.min(room, 100),
                         settings.maxInFlightPerEndpoint(), settings.lease());
-                claimed.forEach(this::send);
+                claimed.forEach(c -> send(c, deadline));
                 if (claimed.size() < Math.min(room, 100)) {
                     return;
                 }
@@ -178,159 +153,52 @@ public class WebhookDispatcher {
         }
     }
 
-    private void send(DeliveryStore.Claimed claim) {
+    private void send(DeliveryStore.Claimed claim, long deadline) {
         inFlight.incrementAndGet();
         int gen = generation.get();
-        // Secrets, body and DNS are blocking work: off the pump thread, so one slow resolver delays only its own.
-        vertx.<Prepared>executeBlocking(() -> prepare(claim), false)
-                .compose(prepared -> prepared.refusal != null
-                        ? Future.succeededFuture(new Outcome(Instant.now(), null, 0, prepared.refusal, null, "refused"))
-                        : post(prepared))
-                .recover(e -> Future.succeededFuture(new Outcome(Instant.now(), null, 0,
-                        "internal error: " + e.getClass().getSimpleName(), null, "error")))
-                .onComplete(done -> {
-                    if (gen != generation.get()) {
-                        return; // "killed": this answer is lost, the lease brings the delivery back
-                    }
-                    vertx.executeBlocking(() -> {
-                        record(claim, done.result());
-                        return null;
-                    }, false).onComplete(ignored -> {
-                        if (gen == generation.get()) {
-                            inFlight.decrementAndGet();
-                            wake();
-                        }
-                    });
-                });
-    }
-
-    /** What a request needs; {@code refusal} set when the target is not allowed (any more). */
-    private record Prepared(URI uri, InetAddress address, byte[] body, String eventId, List<String> secrets,
-            String refusal) {
-    }
-
-    private record Outcome(Instant at, Integer status, long durationMs, String error, String excerpt, String result) {
-    }
-
-    private Prepared prepare(DeliveryStore.Claimed claim) {
-        byte[] body = claim.sealed() ? box.openBytes(claim.body()) : claim.body().getBytes(StandardCharsets.UTF_8);
-        List<String> secrets = new ArrayList<>(2);
-        secrets.add(box.open(claim.sealedSecret()));
-        if (claim.sealedPreviousSecret() != null && claim.previousSecretUntil() != null
-                && claim.previousSecretUntil().isAfter(Instant.now())) {
-            secrets.add(box.open(claim.sealedPreviousSecret()));
-        }
-        try {
-            URI uri = guard.parse(claim.url());
-            InetAddress address = guard.resolve(uri.getHost());
-            return new Prepared(uri, address, body, claim.eventId().toString(), secrets, null);
-        } catch (TargetGuard.Refused e) {
-            return new Prepared(null, null, body, claim.eventId().toString(), secrets, "target refused: url " + e.getMessage());
-        }
-    }
-
-    private Future<Outcome> post(Prepared p) {
-        boolean https = "https".equalsIgnoreCase(p.uri.getScheme());
-        int port = p.uri.getPort() != -1 ? p.uri.getPort() : https ? 443 : 80;
-        String path = (p.uri.getRawPath() == null || p.uri.getRawPath().isEmpty() ? "/" : p.uri.getRawPath())
-                + (p.uri.getRawQuery() == null ? "" : "?" + p.uri.getRawQuery());
-        long timestamp = Instant.now().getEpochSecond();
-        RequestOptions options = new RequestOptions()
-                .setMethod(HttpMethod.POST)
-                // connect to the address the guard checked; Host header and TLS name stay the URL's host
-                .setServer(SocketAddress.inetSocketAddress(port, p.address.getHostAddress()))
-                .setHost(p.uri.getHost())
-                .setPort(port)
-                .setSsl(https)
-                .setURI(path)
-                .setFollowRedirects(false)
-                .setIdleTimeout(settings.timeout().toMillis())
-                .putHeader("content-type", "application/json")
-                .putHeader("user-agent", "order-relay-webhooks/1")
-                .putHeader("webhook-id", p.eventId)
-                .putHeader("webhook-timestamp", Long.toString(timestamp))
-                .putHeader("webhook-signature", Signatures.header(p.secrets, p.eventId, timestamp, p.body));
-        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        long start = System.nanoTime();
-        Promise<Outcome> outcome = Promise.promise();
-        long timer = vertx.setTimer(settings.timeout().toMillis(), id -> outcome.tryComplete(
-                new Outcome(at, null, elapsed(start), "timeout after " + settings.timeout().toSeconds() + " s", null, "timeout")));
-        client.request(options)
-                .compose(request -> {
-                    outcome.future().onComplete(done -> {
-                        if (done.result() != null && "timeout".equals(done.result().result)) {
-                            request.reset(); // frees the connection slot of a hanging endpoint
-                        }
-                    });
-                    return request.send(Buffer.buffer(p.body));
-                })
-                .compose(this::excerpt)
-                .onComplete(done -> {
-                    vertx.cancelTimer(timer);
-                    if (done.succeeded()) {
-                        int status = done.result().status;
-                        outcome.tryComplete(new Outcome(at, status, elapsed(start), null, done.result().excerpt,
-                                (status / 100) + "xx"));
-                    } else {
-                        outcome.tryComplete(new Outcome(at, null, elapsed(start), describe(done.cause()), null, "error"));
-                    }
-                });
-        return outcome.future();
-    }
-
-    private record Answer(int status, String excerpt) {
-    }
-
-    /** Reads at most responseExcerptBytes of the answer, and drains the rest so the connection can be reused. */
-    private Future<Answer> excerpt(HttpClientResponse response) {
-        Promise<Answer> answer = Promise.promise();
-        Buffer kept = Buffer.buffer();
-        int max = settings.responseExcerptBytes();
-        response.handler(chunk -> {
-            if (kept.length() < max) {
-                kept.appendBuffer(chunk, 0, Math.min(chunk.length(), max - kept.length()));
+        sender.send(claim, deadline).onComplete(done -> {
+            if (gen != generation.get()) {
+                return; // "killed": this answer is lost, the lease brings the delivery back
             }
+            record(claim, done.result(), gen, 0);
         });
-        response.exceptionHandler(answer::tryFail);
-        response.endHandler(v -> answer.tryComplete(new Answer(response.statusCode(),
-                kept.length() == 0 ? null : kept.toString(StandardCharsets.UTF_8))));
-        return answer.future();
     }
 
-    private static long elapsed(long start) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    }
-
-    private static String describe(Throwable e) {
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message.lines().findFirst().orElse(""));
-    }
-
-    private void record(DeliveryStore.Claimed claim, Outcome o) {
-        metrics.attempt(o.result, Duration.ofMillis(o.durationMs));
-        DeliveryStore.Attempt attempt = new DeliveryStore.Attempt(o.at, o.status, o.durationMs, o.error, o.excerpt);
-        Instant now = Instant.now();
-        if (o.status != null && o.status >= 200 && o.status < 300) {
-            if (deliveries.complete(claim, attempt, DeliveryStore.SUCCEEDED, null)) {
-                metrics.outcome("succeeded");
-                endpoints.markHealthy(claim.endpointId());
+    /**
+     * Records the outcome; a failure to record is logged and tried again (the request is never sent again
+     * silently). The in-flight slot is held until it is recorded.
+     */
+    private void record(DeliveryStore.Claimed claim, WebhookSender.Outcome o, int gen, int tries) {
+        vertx.executeBlocking(() -> {
+            recorder.record(claim, o.attempt(), o.result(), tries);
+            return null;
+        }, false).onComplete(done -> {
+            if (gen != generation.get()) {
+                return;
             }
-            return;
-        }
-        int failures = claim.attemptCount() + 1 - claim.retryBase();
-        var delay = schedule.after(failures);
-        String status = delay.isPresent() ? DeliveryStore.PENDING : DeliveryStore.FAILED;
-        if (!deliveries.complete(claim, attempt, status, delay.map(now::plus).orElse(null))) {
-            return;
-        }
-        metrics.outcome(delay.isPresent() ? "retry" : "failed");
-        if (o.status != null && o.status == 410) {
-            if (endpoints.disableGone(claim.endpointId(), now)) {
-                Log.warnf("Webhook endpoint %s answered 410 Gone: disabled", claim.endpointId());
+            if (done.succeeded() || !running) {
+                if (done.failed()) {
+                    Log.warnf("Webhook attempt of delivery %s not recorded before shutdown; its claim expires and it is "
+                            + "sent again", claim.id());
+                }
+                inFlight.decrementAndGet();
+                wake();
+                return;
             }
-        } else if (endpoints.markFailing(claim.endpointId(), now, now.minus(settings.disableAfter()))) {
-            Log.warnf("Webhook endpoint %s failed every attempt for %s: disabled", claim.endpointId(),
-                    settings.disableAfter());
-        }
+            // shorter than the lease: each try renews the claim before it can run out
+            long delay = Math.min(Math.min(10_000, settings.lease().toMillis() / 3), 500L << Math.min(tries, 5));
+            Log.warnf("Webhook attempt of delivery %s (endpoint %s) could not be recorded (try %d), trying again in "
+                    + "%d ms: %s", claim.id(), claim.endpointId(), tries + 1, delay, firstLine(done.cause()));
+            vertx.setTimer(delay, id -> {
+                if (gen == generation.get()) {
+                    record(claim, o, gen, tries + 1);
+                }
+            });
+        });
+    }
+
+    /** The first line of a failure, without the row values a database error may detail. */
+    private static String firstLine(Throwable e) {
+        return ResponseText.clean(WebhookSender.describe(e), 300);
     }
 }

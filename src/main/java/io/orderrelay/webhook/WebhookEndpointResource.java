@@ -41,10 +41,12 @@ public class WebhookEndpointResource {
 
 
     private final WebhookEndpoints service;
+    private final WebhookReplay replays;
     private final Caller caller;
 
-    public WebhookEndpointResource(WebhookEndpoints service, Caller caller) {
+    public WebhookEndpointResource(WebhookEndpoints service, WebhookReplay replays, Caller caller) {
         this.service = service;
+        this.replays = replays;
         this.caller = caller;
     }
 
@@ -176,7 +178,7 @@ public class WebhookEndpointResource {
         if (body == null || body.since() == null) {
             throw ProblemException.badRequest("since", "is required: an RFC 3339 time such as 2026-11-25T10:00:00Z");
         }
-        return Response.accepted(service.replay(partnerId, id, Times.parse("since", body.since()))).build();
+        return Response.accepted(replays.replay(partnerId, id, Times.parse("since", body.since()))).build();
     }
 
     /** A partner-bound key asking for another partner gets 404: other partners' endpoints do not exist for it. */

@@ -1,7 +1,6 @@
 package io.orderrelay.webhook;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -11,28 +10,20 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orderrelay.order.Ids;
-import io.orderrelay.order.Order;
-import io.orderrelay.order.OrderState;
-import io.orderrelay.order.OrderViews;
-import io.orderrelay.order.TransitionRecorded;
-import io.orderrelay.order.TransitionView;
 import io.orderrelay.problem.Problem;
 import io.orderrelay.problem.ProblemException;
 import io.orderrelay.security.SecretBox;
 
-/** Endpoint management: validation, secrets, test events, manual retries and replays. */
+/** Endpoint management: validation, the per-partner limit, secrets, test events and manual retries. */
 @ApplicationScoped
 public class WebhookEndpoints {
 
     static final int MAX_DESCRIPTION = 500;
-    /** Events one replay call may enqueue; a larger window is replayed in several calls with later {@code since}. */
-    static final int MAX_REPLAY = 10_000;
 
     private final EndpointStore endpoints;
     private final DeliveryStore deliveries;
@@ -41,11 +32,10 @@ public class WebhookEndpoints {
     private final WebhookSettings settings;
     private final WebhookBodies bodies;
     private final WebhookFanOut fanOut;
-    private final EntityManager em;
-    private final OrderViews views;
+    private final WebhookLimits limits;
 
     public WebhookEndpoints(EndpointStore endpoints, DeliveryStore deliveries, TargetGuard guard, SecretBox box,
-            WebhookSettings settings, WebhookBodies bodies, WebhookFanOut fanOut, EntityManager em, OrderViews views) {
+            WebhookSettings settings, WebhookBodies bodies, WebhookFanOut fanOut, WebhookLimits limits) {
         this.endpoints = endpoints;
         this.deliveries = deliveries;
         this.guard = guard;
@@ -53,8 +43,7 @@ public class WebhookEndpoints {
         this.settings = settings;
         this.bodies = bodies;
         this.fanOut = fanOut;
-        this.em = em;
-        this.views = views;
+        this.limits = limits;
     }
 
     /** The request to create one. */
@@ -65,6 +54,8 @@ public class WebhookEndpoints {
     public record Created(Endpoint endpoint, String secret) {
     }
 
+    /** A new endpoint; 409 when the partner already has the most allowed (every transition writes one row each). */
+    @Transactional
     public Created create(String partnerId, Create body) {
         if (body == null) {
             throw ProblemException.badRequest("body", "a JSON body is required");
@@ -74,6 +65,12 @@ public class WebhookEndpoints {
         List<String> types = eventTypes(body.eventTypes(), errors);
         description(body.description(), errors);
         fail(errors);
+        int max = limits.maxEndpointsPerPartner();
+        if (endpoints.countOfPartnerLocked(partnerId) >= max) {
+            throw new ProblemException(Problem.of(409, "webhook-endpoint-limit", "Too many webhook endpoints",
+                    "A partner may have at most " + max + " webhook endpoints (disabled ones included); delete one "
+                            + "before adding another"));
+        }
         String secret = Signatures.newSecret();
         Instant now = now();
         Endpoint endpoint = new Endpoint(Ids.newId(), partnerId, url, body.description(), types,
@@ -216,72 +213,12 @@ public class WebhookEndpoints {
         Endpoint e = get(partnerId, id);
         UUID uuid = uuid(deliveryId, "delivery_id");
         DeliveryStore.Row row = deliveries.find(e.id(), uuid).orElseThrow(() -> ProblemException.notFound("Delivery " + uuid));
+        bodies.restoreIfRemoved(e, uuid, row.orderId(), row.sequence());
         if (!deliveries.retry(e.id(), uuid, row.orderId(), now())) {
             throw ProblemException.conflict("The delivery is being sent right now");
         }
         fanOut.wakeAfterCommit();
         return deliveries.find(e.id(), uuid).orElseThrow();
-    }
-
-    public record Replayed(int enqueued, boolean truncated, Instant until) {
-    }
-
-    /**
-     * Queues again every event of the partner's orders since {@code since} that the endpoint subscribes to. An event
-     * already sent to this endpoint goes with the same bytes; one never queued for it is built from the order as it
-     * is now (without redemption data, which is not kept).
-     */
-    @Transactional
-    public Replayed replay(String partnerId, String id, Instant since) {
-        Endpoint e = get(partnerId, id);
-        if (!e.enabled()) {
-            throw ProblemException.conflict("The endpoint is disabled: enable it first (PATCH enabled: true)");
-        }
-        @SuppressWarnings("unchecked")
-        List<Object[]> transitions = em.createNativeQuery("""
-                select t.order_id, t.sequence, t.event_id, t.from_state, t.to_state, t.occurred_at, t.source
-                from order_transitions t join orders o on o.id = t.order_id
-                where o.partner_id = ?1 and t.occurred_at >= ?2
-                order by t.occurred_at, t.order_id, t.sequence""")
-                .setParameter(1, partnerId)
-                .setParameter(2, Timestamp.from(since))
-                .setMaxResults(MAX_REPLAY + 1)
-                .getResultList();
-        boolean truncated = transitions.size() > MAX_REPLAY;
-        List<DeliveryStore.NewDelivery> rows = new ArrayList<>();
-        Instant until = null;
-        for (Object[] t : transitions.subList(0, Math.min(transitions.size(), MAX_REPLAY))) {
-            UUID orderId = (UUID) t[0];
-            int sequence = ((Number) t[1]).intValue();
-            UUID eventId = (UUID) t[2];
-            String to = (String) t[4];
-            Instant at = toInstant(t[5]);
-            until = at;
-            String type = OrderState.eventType(to);
-            if (!e.wants(type)) {
-                continue;
-            }
-            DeliveryStore.NewDelivery row = deliveries.previous(e.id(), eventId)
-                    .map(p -> new DeliveryStore.NewDelivery(Ids.newId(), e.id(), eventId, p.eventType(), p.orderId(),
-                            p.sequence(), p.body(), p.sealed()))
-                    .orElseGet(() -> rebuilt(e, orderId, new TransitionView(sequence, (String) t[3], to, at, (String) t[6]),
-                            eventId, type));
-            rows.add(row);
-        }
-        deliveries.insert(rows, now());
-        if (!rows.isEmpty()) {
-            fanOut.wakeAfterCommit();
-        }
-        return new Replayed(rows.size(), truncated, until);
-    }
-
-    private DeliveryStore.NewDelivery rebuilt(Endpoint e, UUID orderId, TransitionView transition, UUID eventId,
-            String type) {
-        Order order = em.find(Order.class, orderId);
-        byte[] body = bodies.transition(new TransitionRecorded(eventId, views.view(order), transition, null),
-                e.includeSecrets());
-        return new DeliveryStore.NewDelivery(Ids.newId(), e.id(), eventId, type, orderId, transition.sequence(),
-                e.includeSecrets() ? box.seal(body) : new String(body, StandardCharsets.UTF_8), e.includeSecrets());
     }
 
     private String url(String url, List<Problem.FieldError> errors) {
@@ -335,19 +272,6 @@ public class WebhookEndpoints {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw ProblemException.badRequest(field, "must be an id (UUID)");
         }
-    }
-
-    private static Instant toInstant(Object value) {
-        if (value instanceof Timestamp ts) {
-            return ts.toInstant();
-        }
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof java.time.OffsetDateTime o) {
-            return o.toInstant();
-        }
-        throw new IllegalStateException("unexpected time type " + value.getClass());
     }
 
     private static Instant now() {

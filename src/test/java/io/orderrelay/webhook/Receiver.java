@@ -48,16 +48,41 @@ final class Receiver implements AutoCloseable {
         }
     }
 
-    /** The answer to a request: status and delay before answering. */
-    record Reply(int status, long delayMillis) {
+    /**
+     * The answer to a request: status, delay before answering, the body's bytes, and whether the body is dripped
+     * one byte every 100 ms without ever ending (a partner that never finishes its answer).
+     */
+    record Reply(int status, long delayMillis, byte[] body, boolean drip) {
+
+        private static final byte[] OK = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+
+        Reply(int status, long delayMillis) {
+            this(status, delayMillis, OK, false);
+        }
+
         static Reply ok() {
             return new Reply(200, 0);
         }
+
+        /** Answers at once with these bytes, whatever they are. */
+        static Reply bytes(int status, byte[] body) {
+            return new Reply(status, 0, body, false);
+        }
+
+        /** Answers headers at once, then one byte every 100 ms, forever. */
+        static Reply drip(int status) {
+            return new Reply(status, 0, new byte[0], true);
+        }
+    }
+
+    /** When the answer to a request ended; {@code complete} false when the sender went away while it was written. */
+    record Answered(String id, long answeredNanos, boolean complete) {
     }
 
     private final HttpServer server;
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final List<Received> requests = new CopyOnWriteArrayList<>();
+    private final List<Answered> answers = new CopyOnWriteArrayList<>();
     private volatile Function<Received, Reply> policy = r -> Reply.ok();
 
     Receiver() {
@@ -84,17 +109,40 @@ final class Receiver implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
-            byte[] answer = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+            boolean complete = false;
             try {
-                exchange.sendResponseHeaders(reply.status(), answer.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(answer);
+                if (reply.drip()) {
+                    drip(exchange, reply.status());
+                } else {
+                    exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(reply.body());
+                    }
+                    complete = true;
                 }
             } catch (IOException e) {
-                // the sender gave up (timeout): fine
+                // the sender gave up (timeout, or it had read enough): fine
             }
+            answers.add(new Answered(r.id(), System.nanoTime(), complete));
         });
         server.start();
+    }
+
+    /** Chunked answer that never ends: a byte every 100 ms until the sender resets the connection. */
+    private static void drip(com.sun.net.httpserver.HttpExchange exchange, int status) throws IOException {
+        exchange.sendResponseHeaders(status, 0);
+        OutputStream out = exchange.getResponseBody();
+        try {
+            for (int i = 0; i < 6_000 && !Thread.currentThread().isInterrupted(); i++) {
+                out.write('x');
+                out.flush();
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            exchange.close();
+        }
     }
 
     String url(String path) {
@@ -107,6 +155,10 @@ final class Receiver implements AutoCloseable {
 
     List<Received> requests() {
         return List.copyOf(requests);
+    }
+
+    List<Answered> answers() {
+        return List.copyOf(answers);
     }
 
     @Override

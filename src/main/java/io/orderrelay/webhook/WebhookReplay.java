@@ -1,0 +1,111 @@
+package io.orderrelay.webhook;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import io.orderrelay.order.Ids;
+import io.orderrelay.order.OrderState;
+import io.orderrelay.order.TransitionView;
+import io.orderrelay.problem.Problem;
+import io.orderrelay.problem.ProblemException;
+
+/**
+ * POST .../replay: queues again the partner's events since a time for one endpoint. Bounded, whoever calls it and
+ * however often: {@code since} at most {@code relay.webhook.replay.max-window} ago, at most
+ * {@code relay.webhook.replay.max-events} events looked at per call, one replay per endpoint at a time (across
+ * replicas), and an event still queued for the endpoint is not queued twice.
+ */
+@ApplicationScoped
+public class WebhookReplay {
+
+    private final WebhookEndpoints endpoints;
+    private final DeliveryStore deliveries;
+    private final WebhookBodies bodies;
+    private final WebhookFanOut fanOut;
+    private final WebhookLimits limits;
+    private final EntityManager em;
+
+    public WebhookReplay(WebhookEndpoints endpoints, DeliveryStore deliveries, WebhookBodies bodies,
+            WebhookFanOut fanOut, WebhookLimits limits, EntityManager em) {
+        this.endpoints = endpoints;
+        this.deliveries = deliveries;
+        this.bodies = bodies;
+        this.fanOut = fanOut;
+        this.limits = limits;
+        this.em = em;
+    }
+
+    /** {@code until}: the time of the last event looked at; when {@code truncated}, call again with it as since. */
+    public record Replayed(int enqueued, boolean truncated, Instant until) {
+    }
+
+    /**
+     * An event already sent to this endpoint goes with the same bytes; one never queued for it (or whose sealed body
+     * was removed when its delivery ended) is rebuilt from the order as it is now.
+     */
+    @Transactional
+    public Replayed replay(String partnerId, String id, Instant since) {
+        Endpoint e = endpoints.get(partnerId, id);
+        Instant oldest = Instant.now().minus(limits.replay().maxWindow());
+        if (since.isBefore(oldest)) {
+            throw ProblemException.badRequest("since", "must be at most " + limits.replay().maxWindow().toDays()
+                    + " days ago (" + oldest.truncatedTo(ChronoUnit.SECONDS) + ")");
+        }
+        if (!e.enabled()) {
+            throw ProblemException.conflict("The endpoint is disabled: enable it first (PATCH enabled: true)");
+        }
+        Boolean locked = (Boolean) em.createNativeQuery("select pg_try_advisory_xact_lock(hashtextextended(?1, 0))")
+                .setParameter(1, "webhook-replay:" + e.id()).getSingleResult();
+        if (!locked) {
+            throw new ProblemException(Problem.of(409, "replay-running", "Replay running",
+                    "A replay of this endpoint is running; call again when it has answered"));
+        }
+        int max = limits.replay().maxEvents();
+        @SuppressWarnings("unchecked")
+        List<Object[]> transitions = em.createNativeQuery("""
+                select t.order_id, t.sequence, t.event_id, t.from_state, t.to_state, t.occurred_at, t.source,
+                  (select d.body from webhook_deliveries d where d.endpoint_id = ?1 and d.event_id = t.event_id
+                   and d.body is not null order by d.id limit 1) as sent_body,
+                  exists (select 1 from webhook_deliveries q where q.endpoint_id = ?1 and q.event_id = t.event_id
+                          and q.status in ('pending', 'waiting')) as queued
+                from order_transitions t join orders o on o.id = t.order_id
+                where o.partner_id = ?2 and t.occurred_at >= ?3
+                order by t.occurred_at, t.order_id, t.sequence""")
+                .setParameter(1, e.id())
+                .setParameter(2, partnerId)
+                .setParameter(3, java.sql.Timestamp.from(since))
+                .setMaxResults(max + 1)
+                .getResultList();
+        boolean truncated = transitions.size() > max;
+        List<DeliveryStore.NewDelivery> rows = new ArrayList<>();
+        Instant until = null;
+        for (Object[] t : transitions.subList(0, Math.min(transitions.size(), max))) {
+            UUID orderId = (UUID) t[0];
+            int sequence = ((Number) t[1]).intValue();
+            UUID eventId = (UUID) t[2];
+            String to = (String) t[4];
+            Instant at = WebhookBodies.instant(t[5]);
+            until = at;
+            String type = OrderState.eventType(to);
+            if (!e.wants(type) || Boolean.TRUE.equals(t[8])) {
+                continue; // not subscribed, or still queued: it goes out anyway, once
+            }
+            String body = t[7] != null ? (String) t[7]
+                    : bodies.rebuilt(e, orderId, new TransitionView(sequence, (String) t[3], to, at, (String) t[6]), eventId);
+            rows.add(new DeliveryStore.NewDelivery(Ids.newId(), e.id(), eventId, type, orderId, sequence, body,
+                    e.includeSecrets()));
+        }
+        deliveries.insert(rows, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        if (!rows.isEmpty()) {
+            fanOut.wakeAfterCommit();
+        }
+        return new Replayed(rows.size(), truncated, until);
+    }
+}
