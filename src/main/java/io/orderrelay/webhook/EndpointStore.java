@@ -116,10 +116,13 @@ public class EndpointStore {
                 st -> st.setString(1, partnerId));
     }
 
-    /** A success: the endpoint is healthy again. */
-    public void markHealthy(UUID id) {
-        update("update webhook_endpoints set failing_since = null where id = ? and failing_since is not null",
-                st -> st.setObject(1, id));
+    /** A successful attempt ends the failing period of each of these endpoints (one statement for a batch). */
+    public void markHealthy(List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        update("update webhook_endpoints set failing_since = null where id = any(?) and failing_since is not null",
+                st -> st.setArray(1, st.getConnection().createArrayOf("uuid", ids.toArray())));
     }
 
     /**

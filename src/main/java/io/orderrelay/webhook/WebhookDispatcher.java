@@ -1,6 +1,9 @@
 package io.orderrelay.webhook;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,11 +20,13 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 
 /**
- * Sends due deliveries. One pump thread claims work from the database (SKIP LOCKED plus lease, so replicas share it)
- * and hands each delivery to {@link WebhookSender} (Vert.x' non-blocking HTTP client); nothing blocks per request, so
- * thousands may be in flight on a few threads. Bounds: {@code max-in-flight} on this replica, {@code max-in-flight-per-endpoint} per
- * endpoint across replicas (in the claim query), and an absolute deadline per request, so a hanging endpoint holds
- * a few slots for at most the timeout and the others keep flowing.
+ * Sends due deliveries. One pump thread claims work from the database in batches (one statement fills every
+ * endpoint's free slots; SKIP LOCKED plus lease, so replicas share it) and hands each delivery to
+ * {@link WebhookSender} (Vert.x' non-blocking HTTP client); nothing blocks per request, so thousands may be in flight
+ * on a few threads. Attempts that finish are recorded in batches too: one transaction for all that finished while
+ * the previous batch was being stored. Bounds: {@code max-in-flight} on this replica,
+ * {@code max-in-flight-per-endpoint} per endpoint across replicas (in the claim query), and an absolute deadline per
+ * request, so a hanging endpoint holds its own slots for at most the timeout and the others keep flowing.
  *
  * <p>The deadline is never later than two thirds of the claim lease after the claim: a request always ends, and is
  * recorded, while this replica still holds the claim, so no other replica sends it again meanwhile and the next
@@ -30,7 +35,11 @@ import io.vertx.core.Vertx;
 @ApplicationScoped
 public class WebhookDispatcher {
 
-    private final DeliveryStore deliveries;
+    /** Rows claimed per statement, and attempts recorded per transaction, at most. */
+    static final int CLAIM_BATCH = 256;
+    static final int RECORD_BATCH = 512;
+
+    private final DeliveryQueue queue;
     private final WebhookSender sender;
     private final AttemptRecorder recorder;
     private final WebhookSettings settings;
@@ -39,14 +48,16 @@ public class WebhookDispatcher {
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean pumpQueued = new AtomicBoolean();
+    private final Queue<Done> finished = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean recording = new AtomicBoolean();
     /** Bumped by {@link #crash()}: answers to requests of an older generation are dropped, as after a kill. */
     private final AtomicInteger generation = new AtomicInteger();
     private volatile boolean running;
     private ScheduledExecutorService pump;
 
-    public WebhookDispatcher(DeliveryStore deliveries, WebhookSender sender, AttemptRecorder recorder,
+    public WebhookDispatcher(DeliveryQueue queue, WebhookSender sender, AttemptRecorder recorder,
             WebhookSettings settings, RelayConfig config, Vertx vertx) {
-        this.deliveries = deliveries;
+        this.queue = queue;
         this.sender = sender;
         this.recorder = recorder;
         this.settings = settings;
@@ -111,6 +122,7 @@ public class WebhookDispatcher {
         running = false;
         generation.incrementAndGet();
         pump.shutdownNow();
+        finished.clear();
         inFlight.set(0);
         sender.close();
     }
@@ -135,22 +147,26 @@ public class WebhookDispatcher {
         pumpQueued.set(false);
         try {
             while (running) {
-                int room = settings.maxInFlight() - inFlight.get();
+                int room = Math.min(settings.maxInFlight() - inFlight.get(), CLAIM_BATCH);
                 if (room <= 0) {
                     return;
                 }
                 // measured before the claim: the database's lease starts later, so this deadline is the earlier one
                 long deadline = System.nanoTime() + sender.budget().toNanos();
-                List<DeliveryStore.Claimed> claimed = deliveries.claim(Math.min(room, 100),
-                        settings.maxInFlightPerEndpoint(), settings.lease());
+                List<DeliveryStore.Claimed> claimed = queue.claim(room, settings.maxInFlightPerEndpoint(),
+                        settings.lease());
                 claimed.forEach(c -> send(c, deadline));
-                if (claimed.size() < Math.min(room, 100)) {
+                if (claimed.size() < room) {
                     return;
                 }
             }
         } catch (RuntimeException e) {
             Log.warnf("Webhook dispatcher could not claim deliveries: %s", e.getMessage());
         }
+    }
+
+    /** A finished attempt waiting to be recorded, of the dispatcher generation that sent it. */
+    private record Done(AttemptRecorder.Finished finished, int gen) {
     }
 
     private void send(DeliveryStore.Claimed claim, long deadline) {
@@ -160,40 +176,82 @@ public class WebhookDispatcher {
             if (gen != generation.get()) {
                 return; // "killed": this answer is lost, the lease brings the delivery back
             }
-            record(claim, done.result(), gen, 0);
+            WebhookSender.Outcome o = done.result();
+            finished.add(new Done(new AttemptRecorder.Finished(claim, o.attempt(), o.result()), gen));
+            recordFinished();
         });
     }
 
     /**
-     * Records the outcome; a failure to record is logged and tried again (the request is never sent again
-     * silently). The in-flight slot is held until it is recorded.
+     * Records every attempt that finished meanwhile in one transaction, one batch at a time: while a batch is being
+     * stored the next one gathers. The in-flight slots are held until their attempts are recorded.
      */
-    private void record(DeliveryStore.Claimed claim, WebhookSender.Outcome o, int gen, int tries) {
+    private void recordFinished() {
+        if (!recording.compareAndSet(false, true)) {
+            return;
+        }
+        List<Done> batch = new ArrayList<>();
+        for (Done d; batch.size() < RECORD_BATCH && (d = finished.poll()) != null; ) {
+            if (d.gen() == generation.get()) {
+                batch.add(d);
+            }
+        }
+        if (batch.isEmpty()) {
+            recording.set(false);
+            if (!finished.isEmpty()) {
+                recordFinished();
+            }
+            return;
+        }
         vertx.executeBlocking(() -> {
-            recorder.record(claim, o.attempt(), o.result(), tries);
+            recorder.recordAll(batch.stream().map(Done::finished).toList());
             return null;
         }, false).onComplete(done -> {
-            if (gen != generation.get()) {
-                return;
+            recording.set(false);
+            batch.forEach(d -> settle(d, done.cause(), 0));
+            wake();
+            if (!finished.isEmpty()) {
+                recordFinished();
             }
-            if (done.succeeded() || !running) {
-                if (done.failed()) {
-                    Log.warnf("Webhook attempt of delivery %s not recorded before shutdown; its claim expires and it is "
-                            + "sent again", claim.id());
-                }
-                inFlight.decrementAndGet();
-                wake();
-                return;
+        });
+    }
+
+    /** A later try for one attempt whose batch could not be recorded: alone, so one bad row holds no other. */
+    private void recordAgain(Done d, int tries) {
+        vertx.executeBlocking(() -> {
+            recorder.recordAgain(d.finished(), tries);
+            return null;
+        }, false).onComplete(done -> {
+            settle(d, done.cause(), tries);
+            wake();
+        });
+    }
+
+    /**
+     * After a try at recording ({@code tries} earlier ones failed): frees the slot when recorded; otherwise logs and
+     * tries again later (the request is never sent again silently), giving up only at shutdown.
+     */
+    private void settle(Done d, Throwable failure, int tries) {
+        if (d.gen() != generation.get()) {
+            return;
+        }
+        DeliveryStore.Claimed claim = d.finished().claim();
+        if (failure == null || !running) {
+            if (failure != null) {
+                Log.warnf("Webhook attempt of delivery %s not recorded before shutdown; its claim expires and it is "
+                        + "sent again", claim.id());
             }
-            // shorter than the lease: each try renews the claim before it can run out
-            long delay = Math.min(Math.min(10_000, settings.lease().toMillis() / 3), 500L << Math.min(tries, 5));
-            Log.warnf("Webhook attempt of delivery %s (endpoint %s) could not be recorded (try %d), trying again in "
-                    + "%d ms: %s", claim.id(), claim.endpointId(), tries + 1, delay, firstLine(done.cause()));
-            vertx.setTimer(delay, id -> {
-                if (gen == generation.get()) {
-                    record(claim, o, gen, tries + 1);
-                }
-            });
+            inFlight.decrementAndGet();
+            return;
+        }
+        // shorter than the lease: each try renews the claim before it can run out
+        long delay = Math.min(Math.min(10_000, settings.lease().toMillis() / 3), 500L << Math.min(tries, 5));
+        Log.warnf("Webhook attempt of delivery %s (endpoint %s) could not be recorded (try %d), trying again in "
+                + "%d ms: %s", claim.id(), claim.endpointId(), tries + 1, delay, firstLine(failure));
+        vertx.setTimer(delay, id -> {
+            if (d.gen() == generation.get()) {
+                recordAgain(d, tries + 1);
+            }
         });
     }
 

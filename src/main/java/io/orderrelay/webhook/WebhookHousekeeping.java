@@ -16,7 +16,7 @@ import io.quarkus.scheduler.Scheduled;
  * Applies the retention of webhook rows ({@code relay.webhook.retention}): deliveries that ended (succeeded or
  * failed) longer ago are deleted with their attempts, and attempts older than that go too (a delivery still in line
  * keeps its status and count). Lines still waiting are never deleted, or their later events would never go out.
- * Sealed bodies need no job: they are removed as soon as a delivery ends ({@link DeliveryStore#complete}).
+ * Sealed bodies need no job: they are removed as soon as a delivery ends ({@link AttemptLog#complete}).
  */
 @ApplicationScoped
 public class WebhookHousekeeping {

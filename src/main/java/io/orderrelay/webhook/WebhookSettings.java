@@ -24,8 +24,11 @@ public interface WebhookSettings {
     @WithDefault("256")
     int maxInFlight();
 
-    /** Requests in flight to one endpoint, all replicas together: a hanging endpoint holds at most this many. */
-    @WithDefault("8")
+    /**
+     * Requests in flight to one endpoint, all replicas together: a hanging endpoint holds at most this many, a
+     * healthy one gets this much concurrency (many orders at once; one order's events still go one at a time).
+     */
+    @WithDefault("64")
     int maxInFlightPerEndpoint();
 
     /** A claimed delivery is this replica's for this long; after it another replica may take it over. */
