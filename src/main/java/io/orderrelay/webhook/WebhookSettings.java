@@ -20,8 +20,11 @@ public interface WebhookSettings {
     @WithDefault("1s")
     Duration pollInterval();
 
-    /** Requests in flight on this replica, all endpoints together. */
-    @WithDefault("256")
+    /**
+     * Requests in flight on this replica, all endpoints together: 16 endpoints hanging at once hold them all (each
+     * holds at most {@link #maxInFlightPerEndpoint()}).
+     */
+    @WithDefault("1024")
     int maxInFlight();
 
     /**

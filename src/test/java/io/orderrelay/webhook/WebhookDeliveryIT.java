@@ -65,6 +65,42 @@ class WebhookDeliveryIT {
     }
 
     @Test
+    void manyOrdersAtOneEndpointAreSentConcurrentlyFarBeyondEightAndEachSucceedsOnce() throws Exception {
+        String partner = partner();
+        Receiver r = receiver();
+        JsonPath ep = endpoint(partner, r.url("/many"), "\"event_types\": [\"order.submitting\"]");
+        int orders = 24;
+        dispatcher.stop(); // a backlog of due heads, claimed together once it starts
+        for (int i = 0; i < orders; i++) {
+            placeOrder(partner);
+        }
+        // each request is answered once all of them are open at the same time (or after 1.5 s, below the 2 s timeout)
+        java.util.concurrent.CountDownLatch allOpen = new java.util.concurrent.CountDownLatch(orders);
+        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostOpen = new java.util.concurrent.atomic.AtomicInteger();
+        r.policy(req -> {
+            mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+            allOpen.countDown();
+            try {
+                allOpen.await(1500, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            open.decrementAndGet();
+            return Receiver.Reply.ok();
+        });
+        dispatcher.start();
+
+        String deliveries = "/v1/partners/" + partner + "/webhook-endpoints/" + ep.getString("id") + "/deliveries?limit=100";
+        await().atMost(WAIT).untilAsserted(() -> Api.given().get(deliveries).then()
+                .body("items", hasSize(orders))
+                .body("items.status", org.hamcrest.Matchers.everyItem(equalTo("succeeded")))
+                .body("items.attempts", org.hamcrest.Matchers.everyItem(hasSize(1))));
+        assertEquals(orders, mostOpen.get(), "every order's event was in flight at once");
+        assertEquals(orders, r.requests().size(), "each sent once");
+    }
+
+    @Test
     void everyEventIsDeliveredOnceSignedInSequenceWithTheKafkaRecordAsBody() throws Exception {
         String partner = partner();
         Receiver r = receiver();
