@@ -44,6 +44,14 @@ public interface RelayConfig {
 
         /** RELAY_UPSTREAM_PARTNER_ID, sent as X-Cr-Application; never logged. */
         String partnerId();
+
+        /** RELAY_UPSTREAM_STREAM_MAX_CONNECTIONS: the SSE client's pool, one connection per followed order. */
+        @WithDefault("20000")
+        int streamMaxConnections();
+
+        /** RELAY_UPSTREAM_STREAM_CONNECT_TIMEOUT */
+        @WithDefault("5s")
+        java.time.Duration streamConnectTimeout();
     }
 
     interface Kafka {

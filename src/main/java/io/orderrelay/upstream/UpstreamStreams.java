@@ -65,9 +65,9 @@ public class UpstreamStreams {
     private final long headersTimeoutMillis;
 
     public UpstreamStreams(Vertx vertx, RelayConfig config,
-            @ConfigProperty(name = "quarkus.application.version", defaultValue = "0") String version,
-            @ConfigProperty(name = "relay.upstream.stream-max-connections", defaultValue = "20000") int maxConnections,
-            @ConfigProperty(name = "relay.upstream.stream-connect-timeout", defaultValue = "5s") Duration connectTimeout) {
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "0") String version) {
+        int maxConnections = config.upstream().streamMaxConnections();
+        Duration connectTimeout = config.upstream().streamConnectTimeout();
         this.vertx = vertx;
         this.base = URI.create(config.upstream().url().endsWith("/") ? config.upstream().url() : config.upstream().url() + "/");
         this.partnerId = config.upstream().partnerId();
