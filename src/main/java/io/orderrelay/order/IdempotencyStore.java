@@ -1,9 +1,14 @@
 package io.orderrelay.order;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,13 +16,15 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 /**
- * Idempotency-Key bookkeeping. A key is claimed before any work, completed with the answer given, and
- * released when nothing was stored (so that a retry with the same key does the work).
+ * Idempotency-Key bookkeeping, written inside the placement's own transactions so that it costs no commit of its
+ * own: a key is claimed in the transaction that stores its order (a key is never held without an order, and an
+ * order of a key never exists without the key naming it), and its answer is stored in the transaction that stores
+ * the outcome. Before any work, {@link #find} only reads.
  */
 @ApplicationScoped
 public class IdempotencyStore {
 
-    /** A claim left unfinished this long (a crash mid-request) may be taken again. */
+    /** A claim left unfinished this long without an order (written by versions that claimed before validating) may be taken again. */
     static final Duration ABANDONED_AFTER = Duration.ofMinutes(5);
 
     public sealed interface Claim {
@@ -45,47 +52,43 @@ public class IdempotencyStore {
         this.em = em;
     }
 
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public Claim claim(String scope, String key, String requestHash) {
-        int inserted = em.createNativeQuery("""
-                insert into idempotency_keys (scope, key, request_hash, created_at) values (?1, ?2, ?3, ?4)
-                on conflict (scope, key) do nothing""")
-                .setParameter(1, scope).setParameter(2, key).setParameter(3, requestHash)
-                .setParameter(4, Timestamp.from(Instant.now()))
-                .executeUpdate();
-        if (inserted == 1) {
-            return new Fresh();
+    /** What tells two bodies sent with one key apart: the SHA-256 of the body as parsed and written again. */
+    public static String hash(String canonicalBody) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonicalBody.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
-                select request_hash, status, response, created_at, order_id from idempotency_keys
-                where scope = ?1 and key = ?2 for update""")
-                .setParameter(1, scope).setParameter(2, key).getResultList();
-        if (rows.isEmpty()) {
-            return claim(scope, key, requestHash); // released meanwhile
-        }
-        Object[] row = rows.get(0);
-        if (!requestHash.equals(row[0])) {
-            return new Mismatch();
-        }
-        if (row[1] != null) {
-            return new Replay(((Number) row[1]).intValue(), (String) row[2], (UUID) row[4]);
-        }
-        if (row[4] != null) {
-            // never redo the work once an order exists: a second upstream create could buy twice
-            return new Settling((UUID) row[4]);
-        }
-        Instant claimedAt = row[3] instanceof Timestamp t ? t.toInstant() : (Instant) row[3];
-        if (claimedAt.isBefore(Instant.now().minus(ABANDONED_AFTER))) {
-            em.createNativeQuery("update idempotency_keys set created_at = ?3 where scope = ?1 and key = ?2")
-                    .setParameter(1, scope).setParameter(2, key).setParameter(3, Timestamp.from(Instant.now()))
-                    .executeUpdate();
-            return new Fresh();
-        }
-        return new InProgress();
     }
 
+    /** What holds the key, read without a lock or a write; empty when the key is free. */
+    public Optional<Claim> find(String scope, String key, String requestHash) {
+        return current(scope, key, requestHash, Instant.now().minus(ABANDONED_AFTER), false)
+                .filter(claim -> !(claim instanceof Fresh));
+    }
+
+    /**
+     * Claims the key for {@code orderId} in the caller's transaction, the one that stores the order. Answers
+     * {@link Fresh} when claimed, else what holds the key; a concurrent claim of the same key is waited for (the
+     * primary key) until it commits or rolls back.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Claim claim(String scope, String key, String requestHash, UUID orderId) {
+        return take(scope, key, requestHash, orderId, null, null);
+    }
+
+    /**
+     * Stores an answer given without storing an order (a duplicate client_reference) under the key, in a
+     * transaction of its own: {@link Fresh} when stored, else what holds the key (a concurrent request won it).
+     */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Claim answer(String scope, String key, String requestHash, UUID orderId, int status, String body) {
+        return take(scope, key, requestHash, orderId, status, body);
+    }
+
+    /** The answer given, in the caller's transaction: the one that stores the outcome it answers. */
+    @Transactional(Transactional.TxType.MANDATORY)
     public void complete(String scope, String key, UUID orderId, int status, String body) {
         em.createNativeQuery("""
                 update idempotency_keys set order_id = ?3, status = ?4, response = ?5
@@ -95,23 +98,67 @@ public class IdempotencyStore {
                 .executeUpdate();
     }
 
-    /** Ties the key to the order in the transaction that stores it. */
+    /**
+     * Forgets an unanswered key even though an order is tied to it, in the transaction that stores the outcome: for
+     * outcomes known never to have reached upstream, so that the same key may do the work again.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void attach(String scope, String key, UUID orderId) {
-        em.createNativeQuery("update idempotency_keys set order_id = ?3 where scope = ?1 and key = ?2")
-                .setParameter(1, scope).setParameter(2, key).setParameter(3, orderId).executeUpdate();
-    }
-
-    /** Forgets an unanswered key even if an order is tied to it: for outcomes known never to have reached upstream. */
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void forget(String scope, String key) {
         em.createNativeQuery("delete from idempotency_keys where scope = ?1 and key = ?2 and status is null")
                 .setParameter(1, scope).setParameter(2, key).executeUpdate();
     }
 
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public void release(String scope, String key) {
-        em.createNativeQuery("delete from idempotency_keys where scope = ?1 and key = ?2 and status is null and order_id is null")
-                .setParameter(1, scope).setParameter(2, key).executeUpdate();
+    private Claim take(String scope, String key, String requestHash, UUID orderId, Integer status, String body) {
+        Instant now = Instant.now();
+        Instant abandonedBefore = now.minus(ABANDONED_AFTER);
+        while (true) {
+            // one statement for a free key and for a claim abandoned without an order; on conflict the row is locked
+            // even when the WHERE is false, so the read below sees what holds it until this transaction ends
+            int taken = em.createNativeQuery("""
+                    insert into idempotency_keys as k (scope, key, request_hash, order_id, status, response, created_at)
+                    values (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                    on conflict (scope, key) do update
+                    set order_id = excluded.order_id, status = excluded.status, response = excluded.response,
+                        created_at = excluded.created_at
+                    where k.status is null and k.order_id is null and k.request_hash = excluded.request_hash
+                      and k.created_at < ?8""")
+                    .setParameter(1, scope).setParameter(2, key).setParameter(3, requestHash)
+                    .setParameter(4, orderId).setParameter(5, status).setParameter(6, body)
+                    .setParameter(7, Timestamp.from(now)).setParameter(8, Timestamp.from(abandonedBefore))
+                    .executeUpdate();
+            if (taken == 1) {
+                return new Fresh();
+            }
+            Optional<Claim> holder = current(scope, key, requestHash, null, true);
+            if (holder.isPresent()) {
+                return holder.get();
+            }
+            // deleted between the two statements (a forget): try again
+        }
+    }
+
+    /** @param abandonedBefore claims without an order older than this count as free; null: none does */
+    private Optional<Claim> current(String scope, String key, String requestHash, Instant abandonedBefore, boolean lock) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                select request_hash, status, response, created_at, order_id from idempotency_keys
+                where scope = ?1 and key = ?2""" + (lock ? " for update" : ""))
+                .setParameter(1, scope).setParameter(2, key).getResultList();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Object[] row = rows.get(0);
+        if (!requestHash.equals(row[0])) {
+            return Optional.of(new Mismatch());
+        }
+        if (row[1] != null) {
+            return Optional.of(new Replay(((Number) row[1]).intValue(), (String) row[2], (UUID) row[4]));
+        }
+        if (row[4] != null) {
+            // never redo the work once an order exists: a second upstream create could buy twice
+            return Optional.of(new Settling((UUID) row[4]));
+        }
+        Instant claimedAt = row[3] instanceof Timestamp t ? t.toInstant() : (Instant) row[3];
+        return Optional.of(abandonedBefore != null && claimedAt.isBefore(abandonedBefore) ? new Fresh() : new InProgress());
     }
 }

@@ -1,9 +1,5 @@
 package io.orderrelay.order;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,13 +16,35 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Places an order: validate upstream, store {@code Submitting}, create upstream exactly once, store the
- * outcome. Upstream calls run outside any transaction; each database step commits on its own so that a
- * crash leaves the order in a state that says what is known.
+ * outcome. Upstream calls run outside any transaction. Two commits per order, each needed for a crash to
+ * leave a state that says what is known: the order in {@code Submitting} (with its Idempotency-Key claim)
+ * before the create is sent, and the outcome (with the key's answer) after. A refusal by validation, where
+ * nothing is sent, is stored in one.
  */
 @ApplicationScoped
 public class OrderPlacement {
 
     static final String ORDERS_PATH = "/v1/orders";
+
+    /** An Idempotency-Key, whose keys ({@code scope}) and the hash of the body it came with. */
+    private record Key(String scope, String key, String hash) {
+    }
+
+    /**
+     * What the transaction that stores the order decided: {@link Stored} in {@code Submitting}, go on with the create;
+     * {@link Held}: another request holds the key, nothing stored; {@link Refused} by validation: stored and answered.
+     */
+    private sealed interface Opened {
+    }
+
+    private record Stored() implements Opened {
+    }
+
+    private record Held(IdempotencyStore.Claim claim) implements Opened {
+    }
+
+    private record Refused(ProblemException rejection) implements Opened {
+    }
 
     private final UpstreamClient upstream;
     private final TransitionWriter transitions;
@@ -46,21 +64,86 @@ public class OrderPlacement {
      * @param idempotencyKey   may be null
      */
     public PlacementAnswer place(CreateOrderRequest request, String idempotencyScope, String idempotencyKey) {
-        if (idempotencyKey == null) {
-            return placeOnce(request, id -> {
-            });
+        String canonical = views.write(request);
+        Key key = idempotencyKey == null ? null : new Key(idempotencyScope, idempotencyKey,
+                IdempotencyStore.hash(canonical));
+        if (key != null) {
+            // a read only: a key already used answers before any upstream call
+            Optional<IdempotencyStore.Claim> held = idempotency.find(key.scope(), key.key(), key.hash());
+            if (held.isPresent()) {
+                return answerHeld(held.get());
+            }
         }
-        String hash = hash(views.write(request));
-        IdempotencyStore.Claim claim = idempotency.claim(idempotencyScope, idempotencyKey, hash);
+        Optional<Order> duplicate = duplicateReference(request);
+        if (duplicate.isPresent()) {
+            return refuse(key, duplicateReference(duplicate.get()));
+        }
+        // a 503 here has stored nothing and claimed no key: the same key may do the work again
+        List<Problem.UpstreamProblem> problems = validateUpstream(request);
+        Order order = newOrder(request, canonical);
+        Opened opened;
+        try {
+            opened = QuarkusTransaction.requiringNew().call(() -> open(order, problems, key));
+        } catch (RuntimeException e) {
+            // the unique (partner_id, client_reference) index: a concurrent create won the race (nothing committed)
+            duplicate = duplicateReference(request);
+            if (duplicate.isPresent()) {
+                return refuse(key, duplicateReference(duplicate.get()));
+            }
+            throw e;
+        }
+        if (opened instanceof Held held) {
+            return answerHeld(held.claim());
+        }
+        if (opened instanceof Refused refused) {
+            throw refused.rejection();
+        }
+        UpstreamOrder created;
+        try {
+            created = upstream.create(request.countryCode(), UpstreamRequestMapper.create(request));
+        } catch (RuntimeException e) {
+            UpstreamException failure = UpstreamClient.failure(e);
+            throw QuarkusTransaction.requiringNew().call(() -> answered(key, createFailed(order, failure)));
+        }
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Order placed = record(order.id, Observation.upstream(created, TransitionSource.CREATE), null);
+            PlacementAnswer placedAnswer = new PlacementAnswer(201, views.write(views.view(placed)), false, placed.id);
+            if (key != null) {
+                idempotency.complete(key.scope(), key.key(), placed.id, 201, placedAnswer.body());
+            }
+            Log.infof("Order %s placed upstream as %s (%s)", placed.id, placed.upstreamOrderId, placed.state);
+            return placedAnswer;
+        });
+    }
+
+    /**
+     * In the transaction that stores the order: claims the key (answering what holds it when another request
+     * did), stores {@code Submitting}, and when validation refused the order, its rejection and the answer to it.
+     */
+    private Opened open(Order order, List<Problem.UpstreamProblem> problems, Key key) {
+        if (key != null) {
+            IdempotencyStore.Claim claim = idempotency.claim(key.scope(), key.key(), key.hash(), order.id);
+            if (!(claim instanceof IdempotencyStore.Fresh)) {
+                return new Held(claim);
+            }
+        }
+        transitions.open(order);
+        if (problems.isEmpty()) {
+            return new Stored();
+        }
+        // nothing was sent upstream: Submitting and Rejected may commit together
+        Order rejected = record(order.id, Observation.local(OrderState.REJECTED, TransitionSource.CREATE),
+                "upstream validation: " + codes(problems));
+        return new Refused(answered(key, rejection(rejected, problems)));
+    }
+
+    /** What holds the key answers instead of this request: the stored answer, or a conflict. */
+    private PlacementAnswer answerHeld(IdempotencyStore.Claim claim) {
         if (claim instanceof IdempotencyStore.Replay replay) {
             return new PlacementAnswer(replay.status(), replay.body(), true, replay.orderId());
         }
         if (claim instanceof IdempotencyStore.Mismatch) {
             throw ProblemException.conflict("This Idempotency-Key was already used with another request body");
-        }
-        if (claim instanceof IdempotencyStore.InProgress) {
-            throw new ProblemException(Problem.of(409, "idempotency-in-progress", "Conflict",
-                    "A request with this Idempotency-Key is still being processed; retry shortly"), 1L);
         }
         if (claim instanceof IdempotencyStore.Settling settling) {
             Order order = Order.findById(settling.orderId());
@@ -68,59 +151,36 @@ public class OrderPlacement {
                     "A request with this Idempotency-Key stored this order and did not finish; read the order")
                     .withOrder(order.id, order.state));
         }
-        PlacementAnswer answer;
-        try {
-            answer = placeOnce(request, orderId -> idempotency.attach(idempotencyScope, idempotencyKey, orderId));
-        } catch (ProblemException e) {
-            if (e.problem().status() == 503) {
-                // nothing reached upstream (and any order stored is Rejected): the same key may do the work again
-                idempotency.forget(idempotencyScope, idempotencyKey);
-                throw e;
-            }
-            // stored with its instance so that the replay is the same body, byte for byte
-            Problem answered = e.problem().withInstance(ORDERS_PATH);
-            idempotency.complete(idempotencyScope, idempotencyKey, answered.orderId(), answered.status(),
-                    views.write(answered));
-            throw new ProblemException(answered, e.retryAfterSeconds());
-        } catch (RuntimeException e) {
-            // released only if no order was stored; else the key stays tied to the order (Settling)
-            idempotency.release(idempotencyScope, idempotencyKey);
-            throw e;
-        }
-        idempotency.complete(idempotencyScope, idempotencyKey, answer.orderId(), answer.status(), answer.body());
-        return answer;
+        throw new ProblemException(Problem.of(409, "idempotency-in-progress", "Conflict",
+                "A request with this Idempotency-Key is still being processed; retry shortly"), 1L);
     }
 
-    /** @param onStored called inside the transaction that stores the order */
-    private PlacementAnswer placeOnce(CreateOrderRequest request, java.util.function.Consumer<UUID> onStored) {
-        rejectDuplicateReference(request);
-        List<Problem.UpstreamProblem> problems = validateUpstream(request);
-        Order order;
-        try {
-            order = QuarkusTransaction.requiringNew().call(() -> {
-                Order stored = open(request);
-                onStored.accept(stored.id);
-                return stored;
-            });
-        } catch (RuntimeException e) {
-            // the unique (partner_id, client_reference) index: a concurrent create won the race
-            rejectDuplicateReference(request);
-            throw e;
+    /** A refusal that stored no order: kept with the key, unless a concurrent request with the key holds it. */
+    private PlacementAnswer refuse(Key key, ProblemException refusal) {
+        Problem answered = refusal.problem().withInstance(ORDERS_PATH);
+        if (key != null) {
+            IdempotencyStore.Claim claim = idempotency.answer(key.scope(), key.key(), key.hash(), answered.orderId(),
+                    answered.status(), views.write(answered));
+            if (!(claim instanceof IdempotencyStore.Fresh)) {
+                return answerHeld(claim);
+            }
         }
-        if (!problems.isEmpty()) {
-            Order rejected = settle(order, Observation.local(OrderState.REJECTED, TransitionSource.CREATE),
-                    "upstream validation: " + codes(problems));
-            throw rejection(rejected, problems);
+        throw new ProblemException(answered, refusal.retryAfterSeconds());
+    }
+
+    /**
+     * The problem as answered, in the transaction that stores its outcome: stored with the key (with its instance,
+     * so that the replay is the same body, byte for byte), or, when nothing reached upstream (503), the key forgotten
+     * so that it may do the work again.
+     */
+    private ProblemException answered(Key key, ProblemException e) {
+        Problem answered = e.problem().withInstance(ORDERS_PATH);
+        if (key != null && answered.status() == 503) {
+            idempotency.forget(key.scope(), key.key());
+        } else if (key != null) {
+            idempotency.complete(key.scope(), key.key(), answered.orderId(), answered.status(), views.write(answered));
         }
-        UpstreamOrder created;
-        try {
-            created = upstream.create(request.countryCode(), UpstreamRequestMapper.create(request));
-        } catch (RuntimeException e) {
-            throw createFailed(order, UpstreamClient.failure(e));
-        }
-        Order placed = settle(order, Observation.upstream(created, TransitionSource.CREATE), null);
-        Log.infof("Order %s placed upstream as %s (%s)", placed.id, placed.upstreamOrderId, placed.state);
-        return new PlacementAnswer(201, views.write(views.view(placed)), false, placed.id);
+        return new ProblemException(answered, e.retryAfterSeconds());
     }
 
     /** Dry run: upstream's verdict on the body, nothing stored. */
@@ -128,16 +188,13 @@ public class OrderPlacement {
         return validateUpstream(request);
     }
 
-    private void rejectDuplicateReference(CreateOrderRequest request) {
+    private static Optional<Order> duplicateReference(CreateOrderRequest request) {
         if (request.clientReference() == null) {
-            return;
+            return Optional.empty();
         }
         // a Rejected order never existed upstream: its reference may be used again
-        Optional<Order> existing = Order.find("partnerId = ?1 and clientReference = ?2 and state <> ?3",
+        return Order.find("partnerId = ?1 and clientReference = ?2 and state <> ?3",
                 request.partnerId(), request.clientReference(), OrderState.REJECTED).firstResultOptional();
-        existing.ifPresent(o -> {
-            throw duplicateReference(o);
-        });
     }
 
     private static ProblemException duplicateReference(Order existing) {
@@ -159,39 +216,40 @@ public class OrderPlacement {
         }
     }
 
-    private Order open(CreateOrderRequest request) {
+    /** The order to store, built outside the transaction. */
+    private Order newOrder(CreateOrderRequest request, String canonical) {
         Order order = new Order();
         order.id = Ids.newId();
         order.partnerId = request.partnerId();
         order.clientReference = request.clientReference();
         order.countryCode = request.countryCode();
         order.lang = request.effectiveLang();
-        order.request = views.write(request);
+        order.request = canonical;
         order.coin = request.payment().coin();
         order.network = request.payment().network();
         order.paymentVia = request.payment().paymentVia();
         order.deliveries = views.deliveriesJson(request.deliveries().stream()
                 .map(d -> new OrderView.DeliveryView(d.brandName(), d.countryCode(), d.denomination(), d.quantity(), null))
                 .toList());
-        transitions.open(order);
         return order;
     }
 
+    /** In the transaction that stores the outcome. */
     private ProblemException createFailed(Order order, UpstreamException failure) {
         if (failure instanceof UpstreamException.Refused refused) {
             List<Problem.UpstreamProblem> problems = UpstreamProblems.fromError(refused.body(), refused.code());
-            Order rejected = settle(order, Observation.local(OrderState.REJECTED, TransitionSource.CREATE),
+            Order rejected = record(order.id, Observation.local(OrderState.REJECTED, TransitionSource.CREATE),
                     "upstream refused the create with " + refused.status() + ": " + codes(problems));
             return rejection(rejected, problems);
         }
         if (failure.definitelyNotSent()) {
-            Order rejected = settle(order, Observation.local(OrderState.REJECTED, TransitionSource.CREATE),
+            Order rejected = record(order.id, Observation.local(OrderState.REJECTED, TransitionSource.CREATE),
                     "not submitted: " + failure.getMessage());
             return new ProblemException(Problem.of(503, "upstream-unavailable", "Upstream unavailable",
                     "Upstream could not be reached; the order was not submitted and is Rejected")
                     .withOrder(rejected.id, rejected.state), 30L);
         }
-        Order uncertain = settle(order, Observation.local(OrderState.SUBMISSION_UNCERTAIN, TransitionSource.CREATE),
+        Order uncertain = record(order.id, Observation.local(OrderState.SUBMISSION_UNCERTAIN, TransitionSource.CREATE),
                 failure.getMessage());
         Log.warnf("Order %s: create outcome unknown (%s); left SubmissionUncertain for an operator",
                 uncertain.id, failure.getMessage());
@@ -203,15 +261,14 @@ public class OrderPlacement {
                 .withOrder(uncertain.id, uncertain.state));
     }
 
-    private Order settle(Order order, Observation observation, String reason) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            transitions.apply(order.id, observation);
-            Order current = Order.findById(order.id);
-            if (reason != null) {
-                current.stateReason = reason;
-            }
-            return current;
-        });
+    /** Applies the observation in the caller's transaction; the order as it now stands. */
+    private Order record(UUID orderId, Observation observation, String reason) {
+        transitions.apply(orderId, observation);
+        Order current = Order.findById(orderId);
+        if (reason != null) {
+            current.stateReason = reason;
+        }
+        return current;
     }
 
     private static ProblemException rejection(Order order, List<Problem.UpstreamProblem> problems) {
@@ -229,14 +286,5 @@ public class OrderPlacement {
 
     private static String codes(List<Problem.UpstreamProblem> problems) {
         return String.join(", ", problems.stream().map(Problem.UpstreamProblem::code).toList());
-    }
-
-    private static String hash(String canonicalBody) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonicalBody.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

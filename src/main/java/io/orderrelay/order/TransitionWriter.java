@@ -128,6 +128,10 @@ public class TransitionWriter {
     }
 
     private boolean alreadyPassed(Order order, String state) {
+        if (order.sequence <= 1) {
+            // transition 1 only: the one state passed is the current one (a placement's outcome costs no query)
+            return false;
+        }
         return !em.createNativeQuery("select 1 from order_transitions where order_id = ?1 and to_state = ?2")
                 .setParameter(1, order.id)
                 .setParameter(2, state)
