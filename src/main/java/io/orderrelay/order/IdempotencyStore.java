@@ -12,7 +12,8 @@ import jakarta.transaction.Transactional;
 
 /**
  * Idempotency-Key bookkeeping. A key is claimed before any work, completed with the answer given, and
- * released when nothing was stored (so that a retry with the same key does the work).
+ * released when nothing was stored (so that a retry with the same key does the work). Keys are pruned after
+ * the retention period ({@link IdempotencyHousekeeping}).
  */
 @ApplicationScoped
 public class IdempotencyStore {
@@ -113,5 +114,18 @@ public class IdempotencyStore {
     public void release(String scope, String key) {
         em.createNativeQuery("delete from idempotency_keys where scope = ?1 and key = ?2 and status is null and order_id is null")
                 .setParameter(1, scope).setParameter(2, key).executeUpdate();
+    }
+
+    /**
+     * Deletes up to {@code limit} keys first used before {@code before}, whatever their state: past the retention
+     * a key is forgotten, and the same key is a new request (a client_reference still refuses a second order).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int pruneBefore(Instant before, int limit) {
+        return em.createNativeQuery("""
+                delete from idempotency_keys where (scope, key) in (
+                    select scope, key from idempotency_keys where created_at < ?1 limit ?2)""")
+                .setParameter(1, Timestamp.from(before)).setParameter(2, limit)
+                .executeUpdate();
     }
 }

@@ -4,6 +4,7 @@ import static io.orderrelay.tracking.TrackingFixtures.WAIT;
 import static io.orderrelay.tracking.TrackingFixtures.advanceAndAwait;
 import static io.orderrelay.tracking.TrackingFixtures.place;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -187,12 +188,13 @@ class EventStreamLimitsIT {
             // about 2 KB per transition: far more than the socket buffers of a viewer that does not read
             int flips = 60;
             for (int i = 0; i < flips; i++) {
-                flip(order, i % 2 == 0 ? "PaymentStarted" : "WaitingForPayment", 3 + i);
+                // a state not entered before (an order never enters one twice): each makes one transition
+                flip(order, "Flip" + i, 3 + i);
             }
             await().atMost(WAIT).until(() -> healthy.transitions().size() == 2 + flips);
             assertEquals(IntStream.rangeClosed(1, 2 + flips).mapToObj(String::valueOf).toList(), healthy.ids());
             // the stuck ones are dropped once a write waited longer than the deadline: no slot, no connection
-            await().atMost(WAIT).until(() -> feed.viewerCount() == 1);
+            await().atMost(WAIT).until(feed::viewerCount, equalTo(1));
             for (RawViewer v : stuck) {
                 assertTrue(v.closedByServer(WAIT), "the server closed the stuck viewer's connection");
             }
