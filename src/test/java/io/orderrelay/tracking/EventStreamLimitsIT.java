@@ -68,9 +68,14 @@ class EventStreamLimitsIT {
     /** A stream that is open and has replayed the order's first two transitions. */
     private static EventStreamClient streaming(Placed order, String key) {
         EventStreamClient c = EventStreamClient.open(path(order), auth(key));
-        await().atMost(WAIT).until(() -> c.transitions().size() >= 2);
-        assertEquals(200, c.status);
-        return c;
+        try {
+            await().atMost(WAIT).until(() -> c.transitions().size() >= 2);
+            assertEquals(200, c.status);
+            return c;
+        } catch (RuntimeException | AssertionError e) {
+            c.close();
+            throw e;
+        }
     }
 
     /** 429 problem+json with Retry-After, and no stream. */
@@ -139,15 +144,18 @@ class EventStreamLimitsIT {
         Placed order = place();
         String key = readerKey("events-stop");
         List<EventStreamClient> open = new ArrayList<>();
-        for (int i = 0; i < PER_KEY; i++) {
-            open.add(streaming(order, key));
-        }
-        assertRefused(order, key);
-        TrackingFixtures.driveToDone(sandbox, order);
-        for (EventStreamClient c : open) {
-            c.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertTrue(c.stopped());
-            c.close();
+        try {
+            for (int i = 0; i < PER_KEY; i++) {
+                open.add(streaming(order, key));
+            }
+            assertRefused(order, key);
+            TrackingFixtures.driveToDone(sandbox, order);
+            for (EventStreamClient c : open) {
+                c.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertTrue(c.stopped());
+            }
+        } finally {
+            open.forEach(EventStreamClient::close);
         }
         await().atMost(WAIT).until(() -> feed.viewerCount() == 0);
         try (EventStreamClient again = EventStreamClient.open(path(order), auth(key))) {
