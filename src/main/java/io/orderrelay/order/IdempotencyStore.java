@@ -19,7 +19,8 @@ import jakarta.transaction.Transactional;
  * Idempotency-Key bookkeeping, written inside the placement's own transactions so that it costs no commit of its
  * own: a key is claimed in the transaction that stores its order (a key is never held without an order, and an
  * order of a key never exists without the key naming it), and its answer is stored in the transaction that stores
- * the outcome. Before any work, {@link #find} only reads.
+ * the outcome. Before any work, {@link #find} only reads. Keys are pruned after
+ * the retention period ({@link IdempotencyHousekeeping}).
  */
 @ApplicationScoped
 public class IdempotencyStore {
@@ -160,5 +161,18 @@ public class IdempotencyStore {
         }
         Instant claimedAt = row[3] instanceof Timestamp t ? t.toInstant() : (Instant) row[3];
         return Optional.of(abandonedBefore != null && claimedAt.isBefore(abandonedBefore) ? new Fresh() : new InProgress());
+    }
+
+    /**
+     * Deletes up to {@code limit} keys first used before {@code before}, whatever their state: past the retention
+     * a key is forgotten, and the same key is a new request (a client_reference still refuses a second order).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int pruneBefore(Instant before, int limit) {
+        return em.createNativeQuery("""
+                delete from idempotency_keys where (scope, key) in (
+                    select scope, key from idempotency_keys where created_at < ?1 limit ?2)""")
+                .setParameter(1, Timestamp.from(before)).setParameter(2, limit)
+                .executeUpdate();
     }
 }

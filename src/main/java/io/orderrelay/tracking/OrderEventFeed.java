@@ -15,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.EntityManager;
-import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
@@ -23,54 +22,79 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.orderrelay.order.Order;
-import io.orderrelay.order.OrderState;
 import io.orderrelay.order.OrderViews;
 import io.orderrelay.order.TransitionRecorded;
 import io.orderrelay.order.TransitionView;
 import io.orderrelay.outbox.EventEnvelopes;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
 
 /**
  * Feeds the viewers of {@code GET /v1/orders/{id}/events} from our database only (never upstream): a viewer is
  * told to look again when a transition of its order commits on this replica ({@link TransitionRecorded} after
  * success) and by a periodic check of the orders' sequence, which catches transitions written by other replicas.
  * Each viewer reads its new transitions itself, in sequence order, so a poke never loses or repeats one.
+ * Viewers hold no thread ({@link EventViewer}); a sweep drops those whose connection stopped taking writes, and
+ * the API keys of open streams are checked again now and then, so a revoked key's streams end.
  */
 @ApplicationScoped
 public class OrderEventFeed {
 
-    private final Map<UUID, Set<Viewer>> viewers = new ConcurrentHashMap<>();
+    private final Map<UUID, Set<EventViewer>> viewers = new ConcurrentHashMap<>();
     private final Vertx vertx;
     private final EntityManager em;
     private final OrderViews views;
     private final EventEnvelopes envelopes;
     private final ObjectMapper json;
-    private final long heartbeatTimer;
-    private final long pollTimer;
+    private final EventStreamConfig config;
+    private final StreamKeys keys;
+    private final Counter dropped;
+    private final Counter revoked;
+    private final long[] timers;
 
     public OrderEventFeed(Vertx vertx, EntityManager em, OrderViews views, EventEnvelopes envelopes, ObjectMapper json,
-            TrackingConfig config) {
+            TrackingConfig tracking, EventStreamConfig config, StreamKeys keys, MeterRegistry registry) {
         this.vertx = vertx;
         this.em = em;
         this.views = views;
         this.envelopes = envelopes;
         this.json = json;
-        this.heartbeatTimer = vertx.setPeriodic(config.eventsHeartbeat().toMillis(), t -> heartbeat());
-        this.pollTimer = vertx.setPeriodic(config.eventsPollInterval().toMillis(), t -> pollDatabase());
+        this.config = config;
+        this.keys = keys;
+        this.dropped = Counter.builder("relay.events.streams.dropped").tag("reason", "slow")
+                .description("Event streams ended by order-relay before their order's end").register(registry);
+        this.revoked = Counter.builder("relay.events.streams.dropped").tag("reason", "revoked")
+                .description("Event streams ended by order-relay before their order's end").register(registry);
+        long sweepEvery = Math.max(100, Math.min(1000, config.writeTimeout().toMillis() / 2));
+        this.timers = new long[] {
+                vertx.setPeriodic(tracking.eventsHeartbeat().toMillis(), t -> each(EventViewer::heartbeat)),
+                vertx.setPeriodic(tracking.eventsPollInterval().toMillis(), t -> pollDatabase()),
+                vertx.setPeriodic(sweepEvery, t -> {
+                    long now = System.nanoTime();
+                    each(v -> v.sweep(now));
+                }),
+                vertx.setPeriodic(config.keyCheckInterval().toMillis(), t -> checkKeys()) };
     }
 
     @PreDestroy
     void close() {
-        vertx.cancelTimer(heartbeatTimer);
-        vertx.cancelTimer(pollTimer);
-        viewers.values().forEach(set -> set.forEach(Viewer::close));
+        for (long timer : timers) {
+            vertx.cancelTimer(timer);
+        }
+        each(v -> v.end(EventViewer.End.SHUTDOWN));
     }
 
-    /** Starts feeding {@code sink} with the transitions of the order after {@code afterSequence}, then live ones. */
-    public void open(UUID orderId, int afterSequence, SseEventSink sink, Sse sse) {
-        Viewer viewer = new Viewer(orderId, afterSequence, sink, sse);
+    /**
+     * Starts feeding {@code sink} with the transitions of the order after {@code afterSequence}, then live ones;
+     * {@code slot} is released when the stream ends, however it ends.
+     */
+    public void open(UUID orderId, int afterSequence, EventStreamSlots.Slot slot, SseEventSink sink, Sse sse,
+            HttpServerResponse response) {
+        EventViewer viewer = new EventViewer(this, vertx, orderId, afterSequence, slot, sink, sse, response, config);
         // registered before the first read: a transition committed meanwhile is found by that read or pokes again
         viewers.computeIfAbsent(orderId, k -> ConcurrentHashMap.newKeySet()).add(viewer);
         viewer.poke();
@@ -81,14 +105,28 @@ public class OrderEventFeed {
     }
 
     void onTransition(@Observes(during = TransactionPhase.AFTER_SUCCESS) TransitionRecorded recorded) {
-        Set<Viewer> set = viewers.get(recorded.order().id());
+        Set<EventViewer> set = viewers.get(recorded.order().id());
         if (set != null) {
-            set.forEach(Viewer::poke);
+            set.forEach(EventViewer::poke);
         }
     }
 
-    private void heartbeat() {
-        viewers.values().forEach(set -> set.forEach(Viewer::heartbeat));
+    /** Called once by a viewer that ended. */
+    void ended(EventViewer viewer, EventViewer.End why) {
+        viewers.computeIfPresent(viewer.orderId, (k, set) -> {
+            set.remove(viewer);
+            return set.isEmpty() ? null : set;
+        });
+        if (why == EventViewer.End.SLOW) {
+            dropped.increment();
+            Log.debugf("Event stream of order %s dropped: its client stopped reading", viewer.orderId);
+        } else if (why == EventViewer.End.REVOKED) {
+            revoked.increment();
+        }
+    }
+
+    private void each(java.util.function.Consumer<EventViewer> action) {
+        viewers.values().forEach(set -> set.forEach(action));
     }
 
     /** Transitions recorded by other replicas: one query for every order watched here. */
@@ -104,45 +142,68 @@ public class OrderEventFeed {
             for (Object[] r : rows) {
                 UUID id = (UUID) r[0];
                 int sequence = ((Number) r[1]).intValue();
-                Set<Viewer> set = viewers.get(id);
+                Set<EventViewer> set = viewers.get(id);
                 if (set != null) {
-                    set.stream().filter(v -> v.sent < sequence).forEach(Viewer::poke);
+                    set.stream().filter(v -> v.position() < sequence).forEach(EventViewer::poke);
                 }
             }
             return null;
         }), false).onFailure(e -> Log.debugf("Event feed poll failed: %s", e.getMessage()));
     }
 
-    private record Stored(TransitionView transition, UUID eventId, String payload) {
+    /** The keys of open streams, checked again: the streams of a revoked (or deleted) key end. */
+    private void checkKeys() {
+        Set<String> inUse = keys.inUse();
+        if (inUse.isEmpty()) {
+            return;
+        }
+        vertx.executeBlocking(() -> keys.revokedAmong(inUse), false).onComplete(ar -> {
+            if (ar.failed()) {
+                Log.debugf("Event stream key check failed: %s", ar.cause().toString());
+            } else if (!ar.result().isEmpty()) {
+                each(v -> {
+                    if (ar.result().contains(v.keyId())) {
+                        v.end(EventViewer.End.REVOKED);
+                    }
+                });
+            }
+        });
     }
 
-    /** Transitions after {@code afterSequence} with their envelope: the outbox's bytes while kept, else rebuilt. */
-    private List<String[]> read(UUID orderId, int afterSequence) {
+    String stopData(UUID orderId, int sequence) {
+        ObjectNode stop = json.createObjectNode();
+        stop.put("order_id", orderId.toString());
+        stop.put("sequence", sequence);
+        return stop.toString();
+    }
+
+    /**
+     * Blocking. At most {@code limit} transitions after {@code afterSequence} with their envelope (the outbox's
+     * bytes while kept, else rebuilt), and the order's state and sequence read before them.
+     */
+    EventViewer.Batch read(UUID orderId, int afterSequence, int limit) {
         return QuarkusTransaction.requiringNew().call(() -> {
+            Order order = Order.findById(orderId);
             @SuppressWarnings("unchecked")
             List<Object[]> rows = em.createNativeQuery("""
                     select t.sequence, t.event_id, t.from_state, t.to_state, t.occurred_at, t.source,
                            convert_from(b.payload, 'UTF8')
                     from order_transitions t left join outbox b on b.event_id = t.event_id
-                    where t.order_id = ?1 and t.sequence > ?2 order by t.sequence""")
-                    .setParameter(1, orderId).setParameter(2, afterSequence).getResultList();
-            List<String[]> out = new ArrayList<>(rows.size());
-            Order order = null;
+                    where t.order_id = ?1 and t.sequence > ?2 order by t.sequence limit ?3""")
+                    .setParameter(1, orderId).setParameter(2, afterSequence).setParameter(3, limit).getResultList();
+            List<EventViewer.Row> out = new ArrayList<>(rows.size());
             for (Object[] r : rows) {
-                Stored s = new Stored(new TransitionView(((Number) r[0]).intValue(), (String) r[2], (String) r[3],
-                        instant(r[4]), (String) r[5]), (UUID) r[1], (String) r[6]);
-                String payload = s.payload();
+                TransitionView transition = new TransitionView(((Number) r[0]).intValue(), (String) r[2],
+                        (String) r[3], instant(r[4]), (String) r[5]);
+                String payload = (String) r[6];
                 if (payload == null) {
                     // outbox row pruned (or never written): the same envelope, with the order as it is now
-                    if (order == null) {
-                        order = Order.findById(orderId);
-                    }
                     payload = json.writeValueAsString(envelopes.tree(
-                            new TransitionRecorded(s.eventId(), views.view(order), s.transition(), null), false));
+                            new TransitionRecorded((UUID) r[1], views.view(order), transition, null), false));
                 }
-                out.add(new String[] { String.valueOf(s.transition().sequence()), s.transition().toState(), payload });
+                out.add(new EventViewer.Row(transition.sequence(), payload));
             }
-            return out;
+            return new EventViewer.Batch(out, order.state, order.sequence);
         });
     }
 
@@ -154,108 +215,5 @@ public class OrderEventFeed {
             return odt.toInstant();
         }
         return (Instant) value;
-    }
-
-    /** One open /events response. */
-    private final class Viewer {
-        private final UUID orderId;
-        private final SseEventSink sink;
-        private final Sse sse;
-        private volatile int sent;
-        private boolean reading;
-        private boolean again;
-        private volatile boolean closed;
-
-        Viewer(UUID orderId, int afterSequence, SseEventSink sink, Sse sse) {
-            this.orderId = orderId;
-            this.sent = afterSequence;
-            this.sink = sink;
-            this.sse = sse;
-        }
-
-        void poke() {
-            synchronized (this) {
-                if (closed) {
-                    return;
-                }
-                if (reading) {
-                    again = true;
-                    return;
-                }
-                reading = true;
-            }
-            vertx.executeBlocking(() -> {
-                readAndSend();
-                return null;
-            }, false).onComplete(ar -> {
-                if (ar.failed()) {
-                    Log.debugf("Event stream of order %s: %s", orderId, ar.cause().getMessage());
-                }
-                boolean more;
-                synchronized (this) {
-                    reading = false;
-                    more = again;
-                    again = false;
-                }
-                if (more) {
-                    poke();
-                }
-            });
-        }
-
-        private void readAndSend() throws Exception {
-            if (closed || sink.isClosed()) {
-                close();
-                return;
-            }
-            boolean terminal = false;
-            for (String[] t : read(orderId, sent)) {
-                int sequence = Integer.parseInt(t[0]);
-                OutboundSseEvent event = sse.newEventBuilder().id(t[0]).name("transition")
-                        .data(String.class, t[2]).build();
-                sink.send(event).toCompletableFuture().join();
-                sent = sequence;
-                terminal = OrderState.isTerminal(t[1]);
-            }
-            if (!terminal && sent > 0) {
-                // a Last-Event-ID at or past the terminal transition: nothing new, but the stream is over
-                terminal = QuarkusTransaction.requiringNew().call(() -> {
-                    Order o = Order.findById(orderId);
-                    return o != null && o.isTerminal() && o.sequence <= sent;
-                });
-            }
-            if (terminal) {
-                ObjectNode stop = json.createObjectNode();
-                stop.put("order_id", orderId.toString());
-                stop.put("sequence", sent);
-                sink.send(sse.newEventBuilder().name("stop")
-                        .data(String.class, json.writeValueAsString(stop)).build()).toCompletableFuture().join();
-                close();
-            }
-        }
-
-        void heartbeat() {
-            if (closed || sink.isClosed()) {
-                close();
-                return;
-            }
-            sink.send(sse.newEventBuilder().comment("heartbeat").build()).whenComplete((v, e) -> {
-                if (e != null) {
-                    close();
-                }
-            });
-        }
-
-        void close() {
-            closed = true;
-            Set<Viewer> set = viewers.get(orderId);
-            if (set != null) {
-                set.remove(this);
-                viewers.computeIfPresent(orderId, (k, s) -> s.isEmpty() ? null : s);
-            }
-            if (!sink.isClosed()) {
-                sink.close();
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.orderrelay.tracking;
 
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -10,16 +11,19 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-
-import org.jboss.resteasy.reactive.RestStreamElementType;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+import io.orderrelay.order.Order;
 import io.orderrelay.order.OrderQueries;
 import io.orderrelay.order.OrderResource;
+import io.orderrelay.problem.Problem;
 import io.orderrelay.problem.ProblemException;
 import io.orderrelay.security.Caller;
 import io.orderrelay.security.Scopes;
+import io.vertx.core.http.HttpServerResponse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -28,13 +32,21 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "orders")
 public class OrderEventsResource {
 
+    /** A sequence as we send it in {@code id:}: ASCII digits only (no sign, space or control character). */
+    private static final Pattern SEQUENCE = Pattern.compile("[0-9]{1,10}");
+
     private final OrderQueries queries;
     private final OrderEventFeed feed;
+    private final EventStreamSlots slots;
+    private final EventStreamConfig config;
     private final Caller caller;
 
-    public OrderEventsResource(OrderQueries queries, OrderEventFeed feed, Caller caller) {
+    public OrderEventsResource(OrderQueries queries, OrderEventFeed feed, EventStreamSlots slots,
+            EventStreamConfig config, Caller caller) {
         this.queries = queries;
         this.feed = feed;
+        this.slots = slots;
+        this.config = config;
         this.caller = caller;
     }
 
@@ -46,29 +58,48 @@ public class OrderEventsResource {
     @Operation(summary = "The order's transitions as Server-Sent Events",
             description = "Each transition as id: <sequence>, event: transition, data: <CloudEvents envelope>. Without "
                     + "Last-Event-ID from sequence 1, with it only later ones; then live ones; after a terminal state "
-                    + "event: stop and the stream closes. A comment heartbeat every 15 s.")
+                    + "event: stop and the stream closes. A comment heartbeat every 15 s. A Last-Event-ID that is "
+                    + "not a sequence, or is past the order's last one, is a 400 problem. Streams are limited per "
+                    + "API key and per replica (429 with Retry-After); a client that stops reading is disconnected, "
+                    + "and the streams of a revoked key end.")
     public void events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
-            @Context SseEventSink sink, @Context Sse sse) {
+            @Context SseEventSink sink, @Context Sse sse, @Context HttpServerResponse response) {
         UUID orderId = OrderResource.uuid(id);
         int after = lastEventId(lastEventId);
         // a partner-bound key gets 404 for another partner's order: existence does not leak
-        queries.find(orderId).filter(o -> caller.canSee(o.partnerId))
+        Order order = queries.find(orderId).filter(o -> caller.canSee(o.partnerId))
                 .orElseThrow(() -> ProblemException.notFound("Order " + orderId));
-        feed.open(orderId, after, sink, sse);
+        if (after > order.sequence) {
+            // no client can hold it (ids are committed sequences): waiting for it would leave the stream silent
+            throw ProblemException.badRequest("Last-Event-ID",
+                    "is past the last transition of this order (" + order.sequence + ")");
+        }
+        EventStreamSlots.Admission admission = slots.admit(caller.keyId());
+        if (admission instanceof EventStreamSlots.Refused refused) {
+            String detail = refused.limit() == EventStreamSlots.Limit.KEY
+                    ? "This API key already has " + refused.max() + " open event streams on this replica"
+                    : "This replica already serves " + refused.max() + " event streams";
+            throw new ProblemException(Problem.of(429, "too-many-event-streams", "Too many event streams",
+                    detail + "; close one or retry later"), Math.max(1, config.retryAfter().toSeconds()));
+        }
+        EventStreamSlots.Slot slot = (EventStreamSlots.Slot) admission;
+        try {
+            feed.open(orderId, after, slot, sink, sse, response);
+        } catch (RuntimeException e) {
+            slot.release();
+            throw e;
+        }
     }
 
-
     private static int lastEventId(String value) {
-        if (value == null || value.isBlank()) {
+        if (value == null || value.isEmpty()) {
             return 0;
         }
-        try {
-            int sequence = Integer.parseInt(value.trim());
-            if (sequence >= 0) {
-                return sequence;
+        if (SEQUENCE.matcher(value).matches()) {
+            long sequence = Long.parseLong(value);
+            if (sequence <= Integer.MAX_VALUE) {
+                return (int) sequence;
             }
-        } catch (NumberFormatException e) {
-            // answered below
         }
         throw ProblemException.badRequest("Last-Event-ID", "must be the sequence of a transition (a whole number)");
     }

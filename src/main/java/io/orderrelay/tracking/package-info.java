@@ -35,6 +35,9 @@
  * {@link io.orderrelay.tracking.OrderEventFeed} pokes a viewer when a transition of its order commits on this
  * replica and on a periodic sequence check (transitions written by other replicas). The data of each event is the
  * outbox's envelope bytes (the same as on Kafka) while the outbox row is kept, else the same envelope rebuilt with
- * the current order.
+ * the current order. Streams are limited per API key and per replica ({@link io.orderrelay.tracking.EventStreamSlots});
+ * each viewer ({@link io.orderrelay.tracking.EventViewer}) holds no thread and at most {@code buffer-size} events,
+ * is dropped when its connection takes no write for {@code write-timeout}, and ends when its key is revoked
+ * ({@link io.orderrelay.tracking.StreamKeys}). See docs/event-streams.md.
  */
 package io.orderrelay.tracking;

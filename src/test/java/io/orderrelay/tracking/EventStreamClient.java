@@ -25,6 +25,7 @@ final class EventStreamClient implements AutoCloseable {
     final List<String> otherLines = new CopyOnWriteArrayList<>();
     volatile int status;
     volatile String contentType;
+    volatile java.net.http.HttpHeaders headers;
     /** Completes when the server ended the stream. */
     final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile HttpResponse<Stream<String>> response;
@@ -37,8 +38,10 @@ final class EventStreamClient implements AutoCloseable {
         headers.forEach(req::header);
         HttpClient.newHttpClient().sendAsync(req.build(), HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(resp -> {
             c.response = resp;
-            c.status = resp.statusCode();
             c.contentType = resp.headers().firstValue("Content-Type").orElse(null);
+            c.headers = resp.headers();
+            // last: a test that saw the status sees the headers too
+            c.status = resp.statusCode();
             String id = null;
             String name = null;
             StringBuilder data = new StringBuilder();

@@ -116,6 +116,64 @@ class OrderEventsIT {
         }
     }
 
+    /** A 400 problem+json naming Last-Event-ID, and the answer ends (no stream is opened). */
+    private void assertLastEventIdRefused(Placed order, String lastEventId) throws Exception {
+        try (EventStreamClient c = EventStreamClient.open(path(order),
+                Map.of("Authorization", "Bearer " + Api.ADMIN_KEY, "Last-Event-ID", lastEventId))) {
+            c.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(400, c.status, "Last-Event-ID " + lastEventId);
+            assertTrue(c.contentType.startsWith("application/problem+json"), c.contentType);
+            JsonNode problem = json(String.join("", c.otherLines));
+            assertEquals(400, problem.get("status").asInt());
+            assertEquals("Last-Event-ID", problem.at("/errors/0/field").asText(), problem.toString());
+        }
+    }
+
+    @Test
+    void aMalformedLastEventIdIsAProblem() throws Exception {
+        Placed order = place();
+        for (String bad : List.of("x", "-1", "+2", "1.0", "0x1", "2 3", "1e3", "99999999999", "2147483648")) {
+            assertLastEventIdRefused(order, bad);
+        }
+        // control characters cannot be sent by an HTTP client library, a plain socket can: the HTTP layer refuses
+        // them in any header (a bare 400, before the application), so no stream opens
+        for (String bad : List.of("1\u0000", "\u00002", "2\u0001", "3\u007f")) {
+            try (RawViewer v = RawViewer.open(path(order), "Authorization: Bearer " + Api.ADMIN_KEY,
+                    "Last-Event-ID: " + bad)) {
+                String head = v.head(WAIT);
+                assertTrue(head.startsWith("HTTP/1.1 400"), head);
+                assertTrue(!head.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream"), head);
+            }
+        }
+        // a tab is legal in a header value: it reaches us, and is no sequence
+        try (RawViewer v = RawViewer.open(path(order), "Authorization: Bearer " + Api.ADMIN_KEY,
+                "Last-Event-ID: 2\t3")) {
+            String head = v.head(WAIT);
+            assertTrue(head.startsWith("HTTP/1.1 400"), head);
+            assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains("content-type: application/problem+json"), head);
+        }
+        TrackingFixtures.driveToDone(sandbox, order);
+    }
+
+    @Test
+    void aLastEventIdPastTheOrdersLastTransitionIsAProblemRatherThanAStreamThatWaitsForever() throws Exception {
+        Placed order = place(); // transitions 1 and 2, still open
+        for (String past : List.of("3", "40", "2147483647")) {
+            assertLastEventIdRefused(order, past);
+        }
+        // at the end exactly: nothing to replay, live events follow
+        try (EventStreamClient c = EventStreamClient.open(path(order),
+                Map.of("Authorization", "Bearer " + Api.ADMIN_KEY, "Last-Event-ID", "2"))) {
+            await().atMost(WAIT).until(() -> c.comments.contains("heartbeat"));
+            assertEquals(200, c.status);
+            assertEquals(List.of(), c.ids());
+            advanceAndAwait(sandbox, order);
+            await().atMost(WAIT).until(() -> c.ids().equals(List.of("3")));
+        }
+        TrackingFixtures.driveToDone(sandbox, order);
+        assertLastEventIdRefused(order, "6");
+    }
+
     @Test
     void answersProblemsForUnknownOrdersBadIdsMissingKeysAndOtherPartners() {
         Api.given().get("/v1/orders/" + java.util.UUID.randomUUID() + "/events").then().statusCode(404);
