@@ -1,6 +1,5 @@
 package io.orderrelay.outbox;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,13 +17,12 @@ import io.orderrelay.order.Observation;
 import io.orderrelay.order.Order;
 import io.orderrelay.order.TransitionSource;
 import io.orderrelay.order.TransitionWriter;
+import io.orderrelay.support.RawProducer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -155,24 +153,9 @@ class OutboxBenchmark {
 
     /** The same producer settings as the relay, a tight send loop: what the broker takes at most. */
     private Result rawProducer(long records, int payloadBytes) throws Exception {
-        byte[] payload = "x".repeat(payloadBytes).getBytes(StandardCharsets.UTF_8);
-        String topic = "outbox-benchmark-raw-" + UUID.randomUUID();
-        long[] latencies = new long[(int) records];
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producerConfig(kafkaConfig, config))) {
-            producer.send(new ProducerRecord<>(topic, "warm-up", payload)).get(); // topic creation, metadata
-            long start = System.nanoTime();
-            for (int i = 0; i < records; i++) {
-                int index = i;
-                long sentAt = System.nanoTime();
-                producer.send(new ProducerRecord<>(topic, Ids.newId().toString(), payload),
-                        (metadata, error) -> latencies[index] = System.nanoTime() - sentAt);
-            }
-            producer.flush();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            java.util.Arrays.sort(latencies);
-            return new Result(records, seconds, seconds, latencies[(int) (records * 0.5)] / 1e6,
-                    latencies[(int) (records * 0.99)] / 1e6, latencies[(int) records - 1] / 1e6, payloadBytes);
-        }
+        RawProducer.Run run = RawProducer.measure(kafkaConfig, config, (int) records, payloadBytes);
+        return new Result(records, run.seconds(), run.seconds(), run.percentileMillis(0.5), run.percentileMillis(0.99),
+                run.percentileMillis(1.0), payloadBytes);
     }
 
     private long pending(UUID[] orders) {

@@ -20,10 +20,8 @@ import java.util.concurrent.Semaphore;
 import javax.sql.DataSource;
 
 import io.orderrelay.order.Ids;
-import io.orderrelay.outbox.KafkaClients;
 import io.orderrelay.outbox.OutboxConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import io.orderrelay.support.RawProducer;
 
 /**
  * What each part of the write and publish path allows at most on this machine, measured beside the relay in the same
@@ -162,23 +160,9 @@ public final class BurstCeilings {
 
     /** The relay's producer settings, a tight send loop to a topic of its own: what the broker takes at most. */
     public void rawProducer(int n, int payloadBytes) throws Exception {
-        byte[] payload = "x".repeat(payloadBytes).getBytes(StandardCharsets.UTF_8);
-        String topic = "burst-benchmark-raw-" + UUID.randomUUID();
-        long[] latencies = new long[n];
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producerConfig(kafka, outbox))) {
-            producer.send(new ProducerRecord<>(topic, "warm-up", payload)).get();
-            long start = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                long sentAt = System.nanoTime();
-                producer.send(new ProducerRecord<>(topic, Ids.newId().toString(), payload),
-                        (metadata, error) -> latencies[index] = System.nanoTime() - sentAt);
-            }
-            producer.flush();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            report.line("ceiling, raw producer (%d records of %d bytes, acks=all, idempotent): %.2f s, %.0f records/s; send->ack %s",
-                    n, payloadBytes, seconds, n / seconds, Percentiles.ofNanos(latencies));
-        }
+        RawProducer.Run run = RawProducer.measure(kafka, outbox, n, payloadBytes);
+        report.line("ceiling, raw producer (%d records of %d bytes, acks=all, idempotent): %.2f s, %.0f records/s; send->ack %s",
+                n, payloadBytes, run.seconds(), n / run.seconds(), Percentiles.ofNanos(run.sortedLatencyNanos()));
     }
 
     /** {@code n} POSTs of {@code bytes} bytes, {@code concurrency} in flight, to the same receiver as the relay's. */
