@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.orderrelay.sandbox.SandboxControl;
 import io.orderrelay.tracking.bench.BenchOrders;
+import io.orderrelay.tracking.bench.Percentiles;
 import io.orderrelay.tracking.bench.UpstreamFakeProcess;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -209,12 +210,9 @@ class TrackingBenchmark {
         }
         report("tracker timer (message parsed -> transaction committed):%s max=%.1fms count=%d", pct,
                 snap.max(java.util.concurrent.TimeUnit.MILLISECONDS), snap.count());
-        long[] toRow = endToEndMicros(sentAt);
-        report("upstream state change -> transition row written (occurred_at), %d samples: p50=%.1fms p99=%.1fms max=%.1fms",
-                toRow.length, pctl(toRow, 0.50) / 1e3, pctl(toRow, 0.99) / 1e3, toRow[toRow.length - 1] / 1e3);
-        long[] toCommit = commitMicros(sentAt);
-        report("upstream state change -> transaction committed (after-success observer), %d samples: p50=%.1fms p99=%.1fms max=%.1fms",
-                toCommit.length, pctl(toCommit, 0.50) / 1e3, pctl(toCommit, 0.99) / 1e3, toCommit[toCommit.length - 1] / 1e3);
+        report("upstream state change -> transition row written (occurred_at), %s", Percentiles.of(endToEndMicros(sentAt)));
+        report("upstream state change -> transaction committed (after-success observer), %s",
+                Percentiles.of(commitMicros(sentAt)));
         report("reconnects=%.0f invalid=%.0f live=%d", metrics.reconnects(), metrics.invalidPayloads(),
                 tracking.tracker().liveStreamCount());
 
@@ -316,10 +314,6 @@ class TrackingBenchmark {
             }
         }
         return sorted(out);
-    }
-
-    private static long pctl(long[] sorted, double p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
     private static long cpuNanos() {
