@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orderrelay.order.Observation;
 import io.orderrelay.order.OrderState;
 import io.orderrelay.order.TransitionSource;
-import io.orderrelay.upstream.UpstreamClient;
 import io.orderrelay.upstream.UpstreamException;
 import io.orderrelay.upstream.UpstreamLimits;
 import io.orderrelay.upstream.UpstreamOrder;
@@ -18,10 +17,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
- * Follows one claimed order: holds its upstream stream, reconnects with backoff, polls while the stream is
- * unavailable, reconciles with a GET now and then, and applies every observation in arrival order. Every field is
- * confined to one Vert.x event-loop context (no thread of its own, no locks); observations go to the database
- * through the order's {@link ObservationLane} (one at a time) and their outcomes come back with
+ * Follows one claimed order: holds its upstream stream, reconnects with backoff, has its {@link OrderPoller} poll
+ * while the stream is unavailable and reconcile with a GET now and then, and applies every observation in arrival
+ * order. Every field is confined to one Vert.x event-loop context (no thread of its own, no locks); observations go
+ * to the database through the order's {@link ObservationLane} (one at a time) and their outcomes come back with
  * {@link Context#runOnContext}. While the lane is backlogged the subscriber stops reading its stream and skips its
  * polls and reconciles.
  */
@@ -34,6 +33,7 @@ final class OrderSubscriber implements UpstreamStreams.Listener, ObservationLane
     private final Vertx vertx;
     private final Context context;
     private final ObservationLane lane;
+    private final OrderPoller poller;
 
     private UpstreamStreams.Subscription stream;
     private boolean streamLive;
@@ -41,10 +41,6 @@ final class OrderSubscriber implements UpstreamStreams.Listener, ObservationLane
     private String lastStreamState;
     private long backoffMillis;
     private long reconnectTimer = -1;
-    private long reconcileTimer = -1;
-    private long pollTimer = -1;
-    private boolean polling;
-    private boolean pollInFlight;
     private volatile boolean ended;
 
     OrderSubscriber(Tracker tracker, UUID orderId, String upstreamOrderId, String countryCode) {
@@ -56,12 +52,13 @@ final class OrderSubscriber implements UpstreamStreams.Listener, ObservationLane
         this.context = vertx.getOrCreateContext();
         this.backoffMillis = tracker.settings.backoffMin().toMillis();
         this.lane = new ObservationLane(orderId, tracker.deps.pipeline(), context, this, tracker.paused);
+        this.poller = new OrderPoller(tracker, orderId, upstreamOrderId, countryCode, context, lane, this::isEnded);
     }
 
     void start() {
         context.runOnContext(v -> {
             connect();
-            scheduleReconcile();
+            poller.scheduleReconcile();
         });
     }
 
@@ -112,13 +109,12 @@ final class OrderSubscriber implements UpstreamStreams.Listener, ObservationLane
             validOnThisStream = true;
             lastStreamState = order.orderState();
             backoffMillis = tracker.settings.backoffMin().toMillis();
-            stopPolling();
+            poller.stopPolling();
             enqueue(Observation.upstream(order, TransitionSource.STREAM));
         } else if ("stop".equals(name)) {
             // a hint only: believe it once a GET says the order is terminal (the stream's last word may be stale)
             if (lastStreamState == null || !OrderState.isTerminal(lastStreamState)) {
-                fetch(TransitionSource.RECONCILE, () -> {
-                });
+                poller.reconcileOnce();
             }
         }
     }
@@ -161,7 +157,7 @@ final class OrderSubscriber implements UpstreamStreams.Listener, ObservationLane
             // refused, unreachable, or cut before saying anything: the stream is unavailable, poll meanwhile
             Log.debugf("Order %s: stream unavailable (%s); polling", orderId,
                     failure == null ? "ended without a message" : failure.getMessage());
-            startPolling();
+            poller.startPolling();
         }
         long delay = backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1);
         backoffMillis = Math.min(backoffMillis * 2, tracker.settings.backoffMax().toMillis());
@@ -169,93 +165,6 @@ final class OrderSubscriber implements UpstreamStreams.Listener, ObservationLane
             tracker.deps.metrics().reconnect();
             connect();
         });
-    }
-
-    // ---- polling and reconciling ----
-
-    private void startPolling() {
-        if (polling) {
-            return;
-        }
-        polling = true;
-        tracker.polling.incrementAndGet();
-        poll();
-    }
-
-    private void stopPolling() {
-        if (!polling) {
-            return;
-        }
-        polling = false;
-        tracker.polling.decrementAndGet();
-        cancel(pollTimer);
-        pollTimer = -1;
-    }
-
-    private void poll() {
-        pollTimer = -1;
-        if (!polling || ended || pollInFlight) {
-            return;
-        }
-        if (lane.backlogged()) {
-            // the database is behind on this order: asking upstream again would only pile up more to apply
-            pollTimer = vertx.setTimer(tracker.settings.pollInterval().toMillis(), t -> poll());
-            return;
-        }
-        pollInFlight = true;
-        fetchThen(TransitionSource.POLL, retryAfterMillis -> {
-            pollInFlight = false;
-            if (polling && !ended) {
-                long next = Math.max(tracker.settings.pollInterval().toMillis(), retryAfterMillis);
-                pollTimer = vertx.setTimer(next, t -> poll());
-            }
-        });
-    }
-
-    private void scheduleReconcile() {
-        long every = tracker.settings.reconcileInterval().toMillis();
-        // spread the GETs of orders claimed together
-        long first = every / 2 + ThreadLocalRandom.current().nextLong(every / 2 + 1);
-        reconcileTimer = vertx.setTimer(first, t -> reconcile());
-    }
-
-    private void reconcile() {
-        if (ended) {
-            return;
-        }
-        if (!polling && !lane.backlogged()) {
-            fetch(TransitionSource.RECONCILE, () -> {
-            });
-        }
-        reconcileTimer = vertx.setTimer(tracker.settings.reconcileInterval().toMillis(), t -> reconcile());
-    }
-
-    private void fetch(TransitionSource source, Runnable then) {
-        fetchThen(source, retryAfter -> then.run());
-    }
-
-    /** GET /v5/orders/{id}; the observation is queued; {@code then} gets the Retry-After asked for (0 if none). */
-    private void fetchThen(TransitionSource source, java.util.function.LongConsumer then) {
-        UpstreamClient upstream = tracker.deps.upstream();
-        upstream.orderAsync(upstreamOrderId, countryCode).subscribe().with(
-                order -> context.runOnContext(v -> {
-                    if (!ended) {
-                        enqueue(Observation.upstream(order, source));
-                    }
-                    then.accept(0);
-                }),
-                failure -> context.runOnContext(v -> {
-                    if (failure instanceof UpstreamOrder.InvalidPayload) {
-                        // an answer that is not this order, or over a limit: counted like a stream message
-                        tracker.deps.metrics().invalidPayload();
-                    }
-                    long retryAfter = 0;
-                    if (failure instanceof UpstreamException.RateLimited limited && limited.retryAfterSeconds() != null) {
-                        retryAfter = limited.retryAfterSeconds() * 1000;
-                    }
-                    Log.debugf("Order %s: GET failed (%s)", orderId, failure.getMessage());
-                    then.accept(retryAfter);
-                }));
     }
 
     // ---- applying observations, one at a time and in order ----
@@ -299,11 +208,11 @@ final class OrderSubscriber implements UpstreamStreams.Listener, ObservationLane
 
     private void close() {
         lane.close();
-        stopPolling();
-        cancel(reconnectTimer);
-        cancel(reconcileTimer);
+        poller.close();
+        if (reconnectTimer >= 0) {
+            vertx.cancelTimer(reconnectTimer);
+        }
         reconnectTimer = -1;
-        reconcileTimer = -1;
         if (stream != null) {
             stream.cancel();
             stream = null;
@@ -311,12 +220,6 @@ final class OrderSubscriber implements UpstreamStreams.Listener, ObservationLane
         if (streamLive) {
             streamLive = false;
             tracker.liveStreams.decrementAndGet();
-        }
-    }
-
-    private void cancel(long timer) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
         }
     }
 }

@@ -78,6 +78,7 @@ class TrackingBenchmark {
             c.put("relay.tracking.backoff-max", "30s");
             c.put("quarkus.log.category.\"io.orderrelay\".level", "WARN");
             c.put("quarkus.log.category.\"io.orderrelay.tracking.OrderSubscriber\".level", System.getProperty("bench.log", "WARN"));
+            c.put("quarkus.log.category.\"io.orderrelay.tracking.OrderPoller\".level", System.getProperty("bench.log", "WARN"));
             return c;
         }
 
