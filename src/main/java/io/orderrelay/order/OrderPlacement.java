@@ -7,7 +7,6 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.orderrelay.problem.Problem;
-import io.orderrelay.problem.ProblemException;
 import io.orderrelay.upstream.UpstreamClient;
 import io.orderrelay.upstream.UpstreamException;
 import io.orderrelay.upstream.UpstreamOrder;
@@ -19,12 +18,11 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * outcome. Upstream calls run outside any transaction. Two commits per order, each needed for a crash to
  * leave a state that says what is known: the order in {@code Submitting} (with its Idempotency-Key claim)
  * before the create is sent, and the outcome (with the key's answer) after. A refusal by validation, where
- * nothing is sent, is stored in one.
+ * nothing is sent, is stored in one. Answers a {@link PlacementOutcome}; the key keeps the answer
+ * {@link OrderAnswers} gives it.
  */
 @ApplicationScoped
 public class OrderPlacement {
-
-    static final String ORDERS_PATH = "/v1/orders";
 
     /** An Idempotency-Key, whose keys ({@code scope}) and the hash of the body it came with. */
     private record Key(String scope, String key, String hash) {
@@ -43,27 +41,29 @@ public class OrderPlacement {
     private record Held(IdempotencyStore.Claim claim) implements Opened {
     }
 
-    private record Refused(ProblemException rejection) implements Opened {
+    private record Refused(PlacementOutcome rejection) implements Opened {
     }
 
     private final UpstreamClient upstream;
     private final TransitionWriter transitions;
     private final IdempotencyStore idempotency;
     private final OrderViews views;
+    private final OrderAnswers answers;
 
     public OrderPlacement(UpstreamClient upstream, TransitionWriter transitions, IdempotencyStore idempotency,
-            OrderViews views) {
+            OrderViews views, OrderAnswers answers) {
         this.upstream = upstream;
         this.transitions = transitions;
         this.idempotency = idempotency;
         this.views = views;
+        this.answers = answers;
     }
 
     /**
      * @param idempotencyScope whose keys these are (keys of different callers never collide)
      * @param idempotencyKey   may be null
      */
-    public PlacementAnswer place(CreateOrderRequest request, String idempotencyScope, String idempotencyKey) {
+    public PlacementOutcome place(CreateOrderRequest request, String idempotencyScope, String idempotencyKey) {
         String canonical = views.write(request);
         Key key = idempotencyKey == null ? null : new Key(idempotencyScope, idempotencyKey,
                 IdempotencyStore.hash(canonical));
@@ -71,15 +71,19 @@ public class OrderPlacement {
             // a read only: a key already used answers before any upstream call
             Optional<IdempotencyStore.Claim> held = idempotency.find(key.scope(), key.key(), key.hash());
             if (held.isPresent()) {
-                return answerHeld(held.get());
+                return held(held.get());
             }
         }
         Optional<Order> duplicate = duplicateReference(request);
         if (duplicate.isPresent()) {
-            return refuse(key, duplicateReference(duplicate.get()));
+            return refuse(key, duplicate.get());
         }
-        // a 503 here has stored nothing and claimed no key: the same key may do the work again
-        List<Problem.UpstreamProblem> problems = validateUpstream(request);
+        // unavailable here, nothing is stored and no key claimed: the same key may do the work again
+        ValidationOutcome validation = validate(request);
+        if (validation instanceof ValidationOutcome.Unavailable unavailable) {
+            return new PlacementOutcome.ValidationUnavailable(unavailable.retryAfterSeconds());
+        }
+        List<Problem.UpstreamProblem> problems = ((ValidationOutcome.Verdict) validation).problems();
         Order order = newOrder(request, canonical);
         Opened opened;
         try {
@@ -88,31 +92,27 @@ public class OrderPlacement {
             // the unique (partner_id, client_reference) index: a concurrent create won the race (nothing committed)
             duplicate = duplicateReference(request);
             if (duplicate.isPresent()) {
-                return refuse(key, duplicateReference(duplicate.get()));
+                return refuse(key, duplicate.get());
             }
             throw e;
         }
         if (opened instanceof Held held) {
-            return answerHeld(held.claim());
+            return held(held.claim());
         }
         if (opened instanceof Refused refused) {
-            throw refused.rejection();
+            return refused.rejection();
         }
         UpstreamOrder created;
         try {
             created = upstream.create(request.countryCode(), UpstreamRequestMapper.create(request));
         } catch (RuntimeException e) {
             UpstreamException failure = UpstreamClient.failure(e);
-            throw QuarkusTransaction.requiringNew().call(() -> answered(key, createFailed(order, failure)));
+            return QuarkusTransaction.requiringNew().call(() -> kept(key, createFailed(order, failure)));
         }
         return QuarkusTransaction.requiringNew().call(() -> {
             Order placed = record(order.id, Observation.upstream(created, TransitionSource.CREATE), null);
-            PlacementAnswer placedAnswer = new PlacementAnswer(201, views.write(views.view(placed)), false, placed.id);
-            if (key != null) {
-                idempotency.complete(key.scope(), key.key(), placed.id, 201, placedAnswer.body());
-            }
             Log.infof("Order %s placed upstream as %s (%s)", placed.id, placed.upstreamOrderId, placed.state);
-            return placedAnswer;
+            return kept(key, new PlacementOutcome.Placed(views.view(placed)));
         });
     }
 
@@ -133,59 +133,71 @@ public class OrderPlacement {
         }
         // nothing was sent upstream: Submitting and Rejected may commit together
         Order rejected = record(order.id, Observation.local(OrderState.REJECTED, TransitionSource.CREATE),
-                "upstream validation: " + codes(problems));
-        return new Refused(answered(key, rejection(rejected, problems)));
+                "upstream validation: " + OrderAnswers.codes(problems));
+        return new Refused(kept(key, new PlacementOutcome.Rejected(rejected.id, rejected.state, problems)));
     }
 
-    /** What holds the key answers instead of this request: the stored answer, or a conflict. */
-    private PlacementAnswer answerHeld(IdempotencyStore.Claim claim) {
+    /** What holds the key answers instead of this request: the kept answer, or a conflict. */
+    private static PlacementOutcome held(IdempotencyStore.Claim claim) {
         if (claim instanceof IdempotencyStore.Replay replay) {
-            return new PlacementAnswer(replay.status(), replay.body(), true, replay.orderId());
+            return new PlacementOutcome.Replayed(new OrderAnswers.Answer(replay.status(), replay.body(), replay.orderId(),
+                    null));
         }
         if (claim instanceof IdempotencyStore.Mismatch) {
-            throw ProblemException.conflict("This Idempotency-Key was already used with another request body");
+            return new PlacementOutcome.KeyReused();
         }
         if (claim instanceof IdempotencyStore.Settling settling) {
             Order order = Order.findById(settling.orderId());
-            throw new ProblemException(Problem.of(409, "idempotency-settling", "Conflict",
-                    "A request with this Idempotency-Key stored this order and did not finish; read the order")
-                    .withOrder(order.id, order.state));
+            return new PlacementOutcome.KeySettling(order.id, order.state);
         }
-        throw new ProblemException(Problem.of(409, "idempotency-in-progress", "Conflict",
-                "A request with this Idempotency-Key is still being processed; retry shortly"), 1L);
+        return new PlacementOutcome.KeyInProgress();
     }
 
-    /** A refusal that stored no order: kept with the key, unless a concurrent request with the key holds it. */
-    private PlacementAnswer refuse(Key key, ProblemException refusal) {
-        Problem answered = refusal.problem().withInstance(ORDERS_PATH);
+    /** A duplicate client_reference stores no order: kept with the key, unless a concurrent request with the key holds it. */
+    private PlacementOutcome refuse(Key key, Order existing) {
+        PlacementOutcome refusal = new PlacementOutcome.DuplicateReference(existing.id, existing.state);
         if (key != null) {
-            IdempotencyStore.Claim claim = idempotency.answer(key.scope(), key.key(), key.hash(), answered.orderId(),
-                    answered.status(), views.write(answered));
+            OrderAnswers.Answer answer = answers.placement(refusal);
+            IdempotencyStore.Claim claim = idempotency.answer(key.scope(), key.key(), key.hash(), answer.orderId(),
+                    answer.status(), answer.body());
             if (!(claim instanceof IdempotencyStore.Fresh)) {
-                return answerHeld(claim);
+                return held(claim);
             }
         }
-        throw new ProblemException(answered, refusal.retryAfterSeconds());
+        return refusal;
     }
 
     /**
-     * The problem as answered, in the transaction that stores its outcome: stored with the key (with its instance,
-     * so that the replay is the same body, byte for byte), or, when nothing reached upstream (503), the key forgotten
-     * so that it may do the work again.
+     * The outcome, in the transaction that stores it: its answer kept with the key (so that the replay is the same
+     * body, byte for byte), or, when nothing reached upstream, the key forgotten so that it may do the work again.
      */
-    private ProblemException answered(Key key, ProblemException e) {
-        Problem answered = e.problem().withInstance(ORDERS_PATH);
-        if (key != null && answered.status() == 503) {
+    private PlacementOutcome kept(Key key, PlacementOutcome outcome) {
+        if (key != null && outcome.keptWithKey()) {
+            OrderAnswers.Answer answer = answers.placement(outcome);
+            idempotency.complete(key.scope(), key.key(), answer.orderId(), answer.status(), answer.body());
+        } else if (key != null && outcome instanceof PlacementOutcome.NotSubmitted) {
             idempotency.forget(key.scope(), key.key());
-        } else if (key != null) {
-            idempotency.complete(key.scope(), key.key(), answered.orderId(), answered.status(), views.write(answered));
         }
-        return new ProblemException(answered, e.retryAfterSeconds());
+        return outcome;
     }
 
     /** Dry run: upstream's verdict on the body, nothing stored. */
-    public List<Problem.UpstreamProblem> validate(CreateOrderRequest request) {
-        return validateUpstream(request);
+    public ValidationOutcome validate(CreateOrderRequest request) {
+        try {
+            return new ValidationOutcome.Verdict(UpstreamProblems.fromValidation(
+                    upstream.validate(request.countryCode(), UpstreamRequestMapper.validation(request))));
+        } catch (RuntimeException e) {
+            UpstreamException failure = UpstreamClient.failure(e);
+            if (failure instanceof UpstreamException.Refused refused) {
+                return new ValidationOutcome.Verdict(UpstreamProblems.fromError(refused.body(), refused.code()));
+            }
+            return new ValidationOutcome.Unavailable(retryAfter(failure));
+        }
+    }
+
+    /** How long upstream asked us to wait (a 429 with Retry-After), else null. */
+    static Long retryAfter(UpstreamException failure) {
+        return failure instanceof UpstreamException.RateLimited limited ? limited.retryAfterSeconds() : null;
     }
 
     private static Optional<Order> duplicateReference(CreateOrderRequest request) {
@@ -195,25 +207,6 @@ public class OrderPlacement {
         // a Rejected order never existed upstream: its reference may be used again
         return Order.find("partnerId = ?1 and clientReference = ?2 and state <> ?3",
                 request.partnerId(), request.clientReference(), OrderState.REJECTED).firstResultOptional();
-    }
-
-    private static ProblemException duplicateReference(Order existing) {
-        return new ProblemException(Problem.of(409, "duplicate-client-reference", "Conflict",
-                "An order with this client_reference already exists for this partner")
-                .withOrder(existing.id, existing.state));
-    }
-
-    private List<Problem.UpstreamProblem> validateUpstream(CreateOrderRequest request) {
-        try {
-            return UpstreamProblems.fromValidation(
-                    upstream.validate(request.countryCode(), UpstreamRequestMapper.validation(request)));
-        } catch (RuntimeException e) {
-            UpstreamException failure = UpstreamClient.failure(e);
-            if (failure instanceof UpstreamException.Refused refused) {
-                return UpstreamProblems.fromError(refused.body(), refused.code());
-            }
-            throw unavailable("Upstream could not validate the order; nothing was stored, retry later", failure);
-        }
     }
 
     /** The order to store, built outside the transaction. */
@@ -234,31 +227,25 @@ public class OrderPlacement {
         return order;
     }
 
-    /** In the transaction that stores the outcome. */
-    private ProblemException createFailed(Order order, UpstreamException failure) {
+    /** In the transaction that stores the outcome: what the failure says about the order, by its type. */
+    private PlacementOutcome createFailed(Order order, UpstreamException failure) {
         if (failure instanceof UpstreamException.Refused refused) {
             List<Problem.UpstreamProblem> problems = UpstreamProblems.fromError(refused.body(), refused.code());
             Order rejected = record(order.id, Observation.local(OrderState.REJECTED, TransitionSource.CREATE),
-                    "upstream refused the create with " + refused.status() + ": " + codes(problems));
-            return rejection(rejected, problems);
+                    "upstream refused the create with " + refused.status() + ": " + OrderAnswers.codes(problems));
+            return new PlacementOutcome.Rejected(rejected.id, rejected.state, problems);
         }
         if (failure.definitelyNotSent()) {
             Order rejected = record(order.id, Observation.local(OrderState.REJECTED, TransitionSource.CREATE),
                     "not submitted: " + failure.getMessage());
-            return new ProblemException(Problem.of(503, "upstream-unavailable", "Upstream unavailable",
-                    "Upstream could not be reached; the order was not submitted and is Rejected")
-                    .withOrder(rejected.id, rejected.state), 30L);
+            return new PlacementOutcome.NotSubmitted(rejected.id, rejected.state);
         }
         Order uncertain = record(order.id, Observation.local(OrderState.SUBMISSION_UNCERTAIN, TransitionSource.CREATE),
                 failure.getMessage());
         Log.warnf("Order %s: create outcome unknown (%s); left SubmissionUncertain for an operator",
                 uncertain.id, failure.getMessage());
-        boolean timeout = failure.getMessage() != null && failure.getMessage().contains("timed out");
-        int status = timeout ? 504 : 502;
-        return new ProblemException(Problem.of(status, "submission-uncertain", "Submission outcome unknown",
-                "Upstream did not confirm the order; it may exist upstream. It will not be resent automatically: "
-                        + "resolve it with POST /v1/orders/{id}/resolve")
-                .withOrder(uncertain.id, uncertain.state));
+        boolean timedOut = failure instanceof UpstreamException.Unavailable unavailable && unavailable.timedOut();
+        return new PlacementOutcome.Uncertain(uncertain.id, uncertain.state, timedOut);
     }
 
     /** Applies the observation in the caller's transaction; the order as it now stands. */
@@ -269,22 +256,5 @@ public class OrderPlacement {
             current.stateReason = reason;
         }
         return current;
-    }
-
-    private static ProblemException rejection(Order order, List<Problem.UpstreamProblem> problems) {
-        return new ProblemException(Problem.of(422, "order-rejected", "Order rejected",
-                "Upstream refused the order: " + codes(problems))
-                .withProblems(problems)
-                .withOrder(order.id, order.state));
-    }
-
-    static ProblemException unavailable(String detail, UpstreamException failure) {
-        Long retryAfter = failure instanceof UpstreamException.RateLimited limited && limited.retryAfterSeconds() != null
-                ? limited.retryAfterSeconds() : 5L;
-        return new ProblemException(Problem.of(503, "upstream-unavailable", "Upstream unavailable", detail), retryAfter);
-    }
-
-    private static String codes(List<Problem.UpstreamProblem> problems) {
-        return String.join(", ", problems.stream().map(Problem.UpstreamProblem::code).toList());
     }
 }

@@ -1,12 +1,11 @@
 package io.orderrelay.order;
 
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
-import io.orderrelay.problem.Problem;
-import io.orderrelay.problem.ProblemException;
 import io.orderrelay.upstream.UpstreamClient;
 import io.orderrelay.upstream.UpstreamException;
 import io.orderrelay.upstream.UpstreamOrder;
@@ -25,58 +24,61 @@ public class OrderResolution {
         this.transitions = transitions;
     }
 
-    public Order resolve(UUID orderId, ResolveRequest request) {
-        Order order = requireUncertain(QuarkusTransaction.requiringNew().call(() -> Order.<Order>findById(orderId)), orderId);
+    public ResolutionOutcome resolve(UUID orderId, ResolveRequest request) {
+        Order read = QuarkusTransaction.requiringNew().call(() -> Order.<Order>findById(orderId));
+        Optional<ResolutionOutcome> refused = refusal(read, orderId);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
         if (request.state() != null) {
             return QuarkusTransaction.requiringNew().call(() -> {
-                requireUncertain(Order.findById(orderId, LockModeType.PESSIMISTIC_WRITE), orderId);
+                Optional<ResolutionOutcome> refusedNow = refusal(Order.findById(orderId, LockModeType.PESSIMISTIC_WRITE), orderId);
+                if (refusedNow.isPresent()) {
+                    return refusedNow.get();
+                }
                 transitions.apply(orderId, Observation.local(OrderState.REJECTED, TransitionSource.OPERATOR));
                 Order current = Order.findById(orderId);
                 current.stateReason = request.reason() == null ? "rejected by an operator" : request.reason();
                 Log.infof("Order %s resolved as Rejected by an operator", orderId);
-                return current;
+                return new ResolutionOutcome.Resolved(current);
             });
         }
-        UpstreamOrder found = fetch(request.upstreamOrderId(), order.countryCode);
+        UpstreamOrder found;
+        try {
+            found = upstream.order(request.upstreamOrderId(), read.countryCode);
+        } catch (UpstreamOrder.InvalidPayload e) {
+            return new ResolutionOutcome.UpstreamOrderUnreadable();
+        } catch (RuntimeException e) {
+            UpstreamException failure = UpstreamClient.failure(e);
+            return failure instanceof UpstreamException.Refused
+                    ? new ResolutionOutcome.UpstreamOrderUnknown(request.upstreamOrderId())
+                    : new ResolutionOutcome.UpstreamUnavailable(OrderPlacement.retryAfter(failure));
+        }
         return QuarkusTransaction.requiringNew().call(() -> {
-            Order current = requireUncertain(Order.findById(orderId, LockModeType.PESSIMISTIC_WRITE), orderId);
-            Order.<Order>find("upstreamOrderId", found.orderId()).firstResultOptional().ifPresent(other -> {
-                throw new ProblemException(Problem.of(409, "upstream-order-taken", "Conflict",
-                        "Upstream order " + found.orderId() + " already belongs to order " + other.id)
-                        .withOrder(current.id, current.state));
-            });
+            Order current = Order.findById(orderId, LockModeType.PESSIMISTIC_WRITE);
+            Optional<ResolutionOutcome> refusedNow = refusal(current, orderId);
+            if (refusedNow.isPresent()) {
+                return refusedNow.get();
+            }
+            Order other = Order.<Order>find("upstreamOrderId", found.orderId()).firstResult();
+            if (other != null) {
+                return new ResolutionOutcome.UpstreamOrderTaken(found.orderId(), other.id, orderId, current.state);
+            }
             current.upstreamOrderId = found.orderId();
             transitions.apply(orderId, Observation.upstream(found, TransitionSource.OPERATOR));
             Log.infof("Order %s resolved as upstream order %s (%s)", orderId, found.orderId(), found.orderState());
-            return Order.<Order>findById(orderId);
+            return new ResolutionOutcome.Resolved(Order.<Order>findById(orderId));
         });
     }
 
-    private UpstreamOrder fetch(String upstreamOrderId, String countryCode) {
-        try {
-            return upstream.order(upstreamOrderId, countryCode);
-        } catch (UpstreamOrder.InvalidPayload e) {
-            throw new ProblemException(Problem.of(422, "upstream-order-unreadable", "Upstream order unreadable",
-                    "Upstream answered for this id with something that is not that order"));
-        } catch (RuntimeException e) {
-            UpstreamException failure = UpstreamClient.failure(e);
-            if (failure instanceof UpstreamException.Refused) {
-                throw new ProblemException(Problem.of(422, "upstream-order-not-found", "Unknown upstream order",
-                        "Upstream knows no order " + upstreamOrderId)
-                        .withErrors(java.util.List.of(new Problem.FieldError("upstream_order_id", "unknown upstream"))));
-            }
-            throw OrderPlacement.unavailable("Upstream could not be asked about this order; retry later", failure);
-        }
-    }
-
-    private static Order requireUncertain(Order order, UUID orderId) {
+    /** Why the order cannot be resolved, or empty when it can (it is SubmissionUncertain). */
+    private static Optional<ResolutionOutcome> refusal(Order order, UUID orderId) {
         if (order == null) {
-            throw ProblemException.notFound("Order " + orderId);
+            return Optional.of(new ResolutionOutcome.Unknown(orderId));
         }
         if (!OrderState.SUBMISSION_UNCERTAIN.equals(order.state)) {
-            throw new ProblemException(Problem.of(409, "not-uncertain", "Conflict",
-                    "Only a SubmissionUncertain order can be resolved").withOrder(order.id, order.state));
+            return Optional.of(new ResolutionOutcome.NotUncertain(order.id, order.state));
         }
-        return order;
+        return Optional.empty();
     }
 }

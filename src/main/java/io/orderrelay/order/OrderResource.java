@@ -17,6 +17,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -47,9 +48,11 @@ public class OrderResource {
     private final OrderViews views;
     private final Caller caller;
     private final RedemptionReads redemptions;
+    private final OrderAnswers answers;
 
     public OrderResource(OrderPlacement placement, OrderResolution resolution, OrderQueries queries, OrderViews views,
-            Caller caller, RedemptionReads redemptions) {
+            Caller caller, RedemptionReads redemptions, OrderAnswers answers) {
+        this.answers = answers;
         this.redemptions = redemptions;
         this.placement = placement;
         this.resolution = resolution;
@@ -68,11 +71,15 @@ public class OrderResource {
         checkIdempotencyKey(idempotencyKey);
         caller.requirePartner(body.partnerId());
         // keys of different callers never collide
-        PlacementAnswer answer = placement.place(body, caller.keyId(), idempotencyKey);
+        PlacementOutcome outcome = placement.place(body, caller.keyId(), idempotencyKey);
+        OrderAnswers.Answer answer = answers.placement(outcome);
         Response.ResponseBuilder response = Response.status(answer.status())
                 .type(answer.isProblem() ? Problem.MEDIA_TYPE : MediaType.APPLICATION_JSON)
                 .entity(answer.body());
-        if (answer.replayed()) {
+        if (answer.retryAfterSeconds() != null) {
+            response.header(HttpHeaders.RETRY_AFTER, answer.retryAfterSeconds());
+        }
+        if (outcome instanceof PlacementOutcome.Replayed) {
             response.header("Idempotent-Replayed", "true");
         }
         if (answer.status() == 201) {
@@ -88,7 +95,7 @@ public class OrderResource {
     @Operation(summary = "Dry run: upstream's verdict on an order body; nothing is stored")
     public ValidationAnswer validate(@NotNull(message = "a JSON body is required") @Valid CreateOrderRequest body) {
         caller.requirePartner(body.partnerId());
-        List<Problem.UpstreamProblem> problems = placement.validate(body);
+        List<Problem.UpstreamProblem> problems = answers.validation(placement.validate(body));
         return new ValidationAnswer(problems.isEmpty(), problems);
     }
 
@@ -139,7 +146,7 @@ public class OrderResource {
     @Operation(summary = "Operators (scope admin): settle a SubmissionUncertain order")
     public OrderView resolve(@PathParam("id") String id,
             @NotNull(message = "a JSON body is required") @Valid ResolveRequest body) {
-        return views.view(resolution.resolve(order(id).id, body));
+        return views.view(answers.resolution(resolution.resolve(order(id).id, body)));
     }
 
     public record ValidationAnswer(boolean valid, List<Problem.UpstreamProblem> problems) {

@@ -94,7 +94,8 @@ public class UpstreamClient {
             return UpstreamOrder.parse(answer, null);
         } catch (UpstreamOrder.InvalidPayload e) {
             // upstream answered 2xx but not with an order: it may well have created one
-            throw new UpstreamException.Unavailable(200, "upstream create answer unreadable: " + e.getMessage(), false, e);
+            throw new UpstreamException.Unavailable(200, UpstreamException.Kind.BAD_ANSWER,
+                    "upstream create answer unreadable: " + e.getMessage(), e);
         }
     }
 

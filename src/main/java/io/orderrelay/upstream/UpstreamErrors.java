@@ -1,8 +1,11 @@
 package io.orderrelay.upstream;
 
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.util.Locale;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -28,7 +31,8 @@ final class UpstreamErrors {
         if (status >= 400 && status < 500) {
             return new UpstreamException.Refused(status, errorCode(body), body, "upstream refused the call with " + status);
         }
-        return new UpstreamException.Unavailable(status, "upstream failed with " + status, false, null);
+        return new UpstreamException.Unavailable(status, UpstreamException.Kind.BAD_ANSWER, "upstream failed with " + status,
+                null);
     }
 
     /** The same mapping as {@link #fromResponse} for answers read outside the REST client (the stream). */
@@ -40,26 +44,42 @@ final class UpstreamErrors {
         if (status >= 400 && status < 500) {
             return new UpstreamException.Refused(status, errorCode(body), body, "upstream refused the call with " + status);
         }
-        return new UpstreamException.Unavailable(status, "upstream failed with " + status, false, null);
+        return new UpstreamException.Unavailable(status, UpstreamException.Kind.BAD_ANSWER, "upstream failed with " + status,
+                null);
     }
 
-    /** A failure without an HTTP answer: refused connections never reached upstream, everything else may have. */
+    /**
+     * A failure without an HTTP answer, typed by the exception classes of the transports in use (the REST client
+     * on Vert.x, java.net, SmallRye Fault Tolerance): refused connections never reached upstream, a timeout or a
+     * broken connection may have.
+     */
     static UpstreamException fromFailure(Throwable failure) {
         if (failure instanceof UpstreamException known) {
             return known;
         }
         if (failure instanceof CircuitBreakerOpenException) {
-            return new UpstreamException.Unavailable(0, "upstream circuit open", true, null);
+            return new UpstreamException.Unavailable(0, UpstreamException.Kind.NOT_SENT, "upstream circuit open", null);
         }
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof UnknownHostException) {
-                return new UpstreamException.Unavailable(0, "upstream unreachable", true, failure);
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // io.netty.channel.ConnectTimeoutException is a ConnectException: the request was never written
+            if (t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof HttpConnectTimeoutException) {
+                return new UpstreamException.Unavailable(0, UpstreamException.Kind.NOT_SENT, "upstream unreachable",
+                        failure);
             }
         }
-        String kind = failure.getClass().getSimpleName().toLowerCase(Locale.ROOT).contains("timeout")
-                || String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT).contains("timeout")
-                ? "timed out" : "failed without an answer";
-        return new UpstreamException.Unavailable(0, "upstream call " + kind, false, failure);
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // Vert.x and SmallRye signal timeouts with java.util.concurrent.TimeoutException subclasses (Vert.x's
+            // NoStackTraceTimeoutException), or the Fault Tolerance TimeoutException; java.net with its own two
+            if (t instanceof TimeoutException || t instanceof SocketTimeoutException
+                    || t instanceof HttpTimeoutException
+                    || t instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException) {
+                return new UpstreamException.Unavailable(0, UpstreamException.Kind.TIMED_OUT, "upstream call timed out",
+                        failure);
+            }
+        }
+        return new UpstreamException.Unavailable(0, UpstreamException.Kind.NO_ANSWER,
+                "upstream call failed without an answer", failure);
     }
 
     static Long retryAfter(String header) {

@@ -61,18 +61,42 @@ public abstract sealed class UpstreamException extends RuntimeException
         }
     }
 
-    /** 5xx, timeout, reset or refused connection, or the circuit breaker open. */
-    public static final class Unavailable extends UpstreamException {
-        private final boolean notSent;
+    /**
+     * What kind of unavailability, decided from the exception types of the transport (never from message text):
+     * it tells a failed create that never left ({@link #NOT_SENT}) from one whose outcome is unknown.
+     */
+    public enum Kind {
+        /** Connection refused, unknown host, connect timeout, or the circuit breaker open: upstream never saw it. */
+        NOT_SENT,
+        /** Sent, and no answer came in time: upstream may have acted on it. */
+        TIMED_OUT,
+        /** Sent, and upstream answered 5xx, or an answer that is not what was asked for. */
+        BAD_ANSWER,
+        /** Sent, and the connection failed some other way (reset, closed): upstream may have acted on it. */
+        NO_ANSWER
+    }
 
-        public Unavailable(int status, String message, boolean notSent, Throwable cause) {
+    /** 5xx, timeout, reset or refused connection, or the circuit breaker open; {@link #kind()} says which. */
+    public static final class Unavailable extends UpstreamException {
+        private final Kind kind;
+
+        public Unavailable(int status, Kind kind, String message, Throwable cause) {
             super(status, message, cause);
-            this.notSent = notSent;
+            this.kind = kind;
+        }
+
+        public Kind kind() {
+            return kind;
         }
 
         @Override
         public boolean definitelyNotSent() {
-            return notSent;
+            return kind == Kind.NOT_SENT;
+        }
+
+        /** True when the call was sent and no answer came in time. */
+        public boolean timedOut() {
+            return kind == Kind.TIMED_OUT;
         }
     }
 }

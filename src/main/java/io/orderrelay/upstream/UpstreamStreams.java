@@ -108,7 +108,8 @@ public class UpstreamStreams {
         }
         // an answer whose headers never come (a hung upstream) counts as a failure
         call.timer = vertx.setTimer(headersTimeoutMillis, t -> call.fail(
-                new UpstreamException.Unavailable(0, "upstream stream timed out before answering", false, null)));
+                new UpstreamException.Unavailable(0, UpstreamException.Kind.TIMED_OUT,
+                        "upstream stream timed out before answering", null)));
         client.request(options).onComplete(ar -> {
             if (ar.failed()) {
                 call.fail(UpstreamErrors.fromFailure(ar.cause()));
@@ -164,7 +165,8 @@ public class UpstreamStreams {
             if (status != 200 || type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream")) {
                 response.body().onComplete(body -> {
                     if (status == 200) {
-                        fail(new UpstreamException.Unavailable(status, "upstream stream answered " + type, false, null));
+                        fail(new UpstreamException.Unavailable(status, UpstreamException.Kind.BAD_ANSWER,
+                                "upstream stream answered " + type, null));
                     } else {
                         fail(UpstreamErrors.fromStatus(status, response.getHeader("Retry-After"),
                                 body.succeeded() ? body.result().toString() : null));
@@ -181,7 +183,8 @@ public class UpstreamStreams {
                     try {
                         lines.handle(buffer);
                     } catch (RuntimeException e) {
-                        fail(new UpstreamException.Unavailable(200, "upstream stream unreadable: " + e.getMessage(), false, e));
+                        fail(new UpstreamException.Unavailable(200, UpstreamException.Kind.BAD_ANSWER,
+                                "upstream stream unreadable: " + e.getMessage(), e));
                     }
                 }
             });
