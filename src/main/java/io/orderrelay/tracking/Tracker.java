@@ -22,7 +22,7 @@ import io.vertx.core.Vertx;
 /**
  * One replica's tracking: claims open orders by lease, runs one {@link OrderSubscriber} per claimed order, renews
  * the leases, and gives orders up when they end or when it stops. The bean {@link TrackingService} runs one per
- * replica; tests create more (each with its own owner id) to play several replicas in one JVM.
+ * replica; several trackers (each with its own owner id) may share one JVM and one database.
  */
 public final class Tracker {
 
@@ -104,13 +104,6 @@ public final class Tracker {
             } catch (Exception e) {
                 Log.warnf("Tracker %s could not release its leases (they expire by themselves): %s", owner, e.getMessage());
             }
-        }
-    }
-
-    /** What a crash looks like to the others: streams closed, leases neither renewed nor released. */
-    public void kill() {
-        if (halt()) {
-            Log.infof("Tracker %s killed without releasing its leases", owner);
         }
     }
 

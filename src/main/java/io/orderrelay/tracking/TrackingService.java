@@ -101,8 +101,7 @@ public class TrackingService {
         return config.enabled();
     }
 
-    /** A further, unstarted tracker sharing this replica's resources: tests use it to play another replica. */
-    public Tracker newTracker(String owner, Tracker.Settings settings) {
+    private Tracker newTracker(String owner, Tracker.Settings settings) {
         return new Tracker(owner, settings, deps);
     }
 
@@ -141,13 +140,13 @@ public class TrackingService {
     }
 
     /**
-     * Replaces the replica's tracker by a fresh one with a new owner id (the old one is killed if still running):
-     * what a restarted replica does. For tests and operations.
+     * Replaces the replica's tracker by a fresh one with a new owner id (the old one stopped gracefully if still
+     * running): what a restarted replica does.
      */
     public synchronized Tracker restart() {
         Tracker old = tracker;
         if (old != null) {
-            old.kill();
+            old.stop();
         }
         tracker = newTracker(ownerId(), settings());
         tracker.start();

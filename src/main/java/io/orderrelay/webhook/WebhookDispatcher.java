@@ -50,8 +50,6 @@ public class WebhookDispatcher {
     private final AtomicBoolean pumpQueued = new AtomicBoolean();
     private final Queue<Done> finished = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean recording = new AtomicBoolean();
-    /** Bumped by {@link #crash()}: answers to requests of an older generation are dropped, as after a kill. */
-    private final AtomicInteger generation = new AtomicInteger();
     private volatile boolean running;
     private ScheduledExecutorService pump;
 
@@ -111,22 +109,6 @@ public class WebhookDispatcher {
         sender.close();
     }
 
-    /**
-     * Simulates a killed replica (tests): stops at once and forgets every request in flight without recording it.
-     * Their claims stay until the lease runs out, then a running dispatcher sends them again.
-     */
-    synchronized void crash() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        generation.incrementAndGet();
-        pump.shutdownNow();
-        finished.clear();
-        inFlight.set(0);
-        sender.close();
-    }
-
     /** Looks for work now (after a commit that added deliveries, or a request that finished). */
     public void wake() {
         ScheduledExecutorService p = pump;
@@ -165,19 +147,15 @@ public class WebhookDispatcher {
         }
     }
 
-    /** A finished attempt waiting to be recorded, of the dispatcher generation that sent it. */
-    private record Done(AttemptRecorder.Finished finished, int gen) {
+    /** A finished attempt waiting to be recorded. */
+    private record Done(AttemptRecorder.Finished finished) {
     }
 
     private void send(DeliveryStore.Claimed claim, long deadline) {
         inFlight.incrementAndGet();
-        int gen = generation.get();
         sender.send(claim, deadline).onComplete(done -> {
-            if (gen != generation.get()) {
-                return; // "killed": this answer is lost, the lease brings the delivery back
-            }
             WebhookSender.Outcome o = done.result();
-            finished.add(new Done(new AttemptRecorder.Finished(claim, o.attempt(), o.result()), gen));
+            finished.add(new Done(new AttemptRecorder.Finished(claim, o.attempt(), o.result())));
             recordFinished();
         });
     }
@@ -192,9 +170,7 @@ public class WebhookDispatcher {
         }
         List<Done> batch = new ArrayList<>();
         for (Done d; batch.size() < RECORD_BATCH && (d = finished.poll()) != null; ) {
-            if (d.gen() == generation.get()) {
-                batch.add(d);
-            }
+            batch.add(d);
         }
         if (batch.isEmpty()) {
             recording.set(false);
@@ -232,9 +208,6 @@ public class WebhookDispatcher {
      * tries again later (the request is never sent again silently), giving up only at shutdown.
      */
     private void settle(Done d, Throwable failure, int tries) {
-        if (d.gen() != generation.get()) {
-            return;
-        }
         DeliveryStore.Claimed claim = d.finished().claim();
         if (failure == null || !running) {
             if (failure != null) {
@@ -248,11 +221,7 @@ public class WebhookDispatcher {
         long delay = Math.min(Math.min(10_000, settings.lease().toMillis() / 3), 500L << Math.min(tries, 5));
         Log.warnf("Webhook attempt of delivery %s (endpoint %s) could not be recorded (try %d), trying again in "
                 + "%d ms: %s", claim.id(), claim.endpointId(), tries + 1, delay, firstLine(failure));
-        vertx.setTimer(delay, id -> {
-            if (d.gen() == generation.get()) {
-                recordAgain(d, tries + 1);
-            }
-        });
+        vertx.setTimer(delay, id -> recordAgain(d, tries + 1));
     }
 
     /** The first line of a failure, without the row values a database error may detail. */

@@ -47,6 +47,9 @@ class TrackingOwnershipIT {
     @Inject
     TrackingMetrics metrics;
 
+    @Inject
+    Replicas replicas;
+
     private final List<Tracker> extra = new ArrayList<>();
 
     /**
@@ -74,8 +77,7 @@ class TrackingOwnershipIT {
     }
 
     private Tracker replica(String name, int capacity) {
-        Tracker t = tracking.newTracker(name + "-" + UUID.randomUUID().toString().substring(0, 6),
-                tracking.settings().withCapacity(capacity));
+        Tracker t = replicas.replica(name, tracking.settings().withCapacity(capacity));
         extra.add(t);
         t.start();
         return t;
@@ -105,7 +107,7 @@ class TrackingOwnershipIT {
         assertEquals(3, owners.values().stream().filter(b.owner()::equals).count());
 
         List<Placed> ofA = orders.stream().filter(o -> a.heldOrders().contains(o.id())).toList();
-        a.kill(); // no release: its leases must expire first
+        replicas.crash(a); // no release: its leases must expire first
         Placed moved = ofA.get(0);
         sandbox.advance(moved.upstreamId()); // while nobody follows it
 
@@ -132,7 +134,7 @@ class TrackingOwnershipIT {
         Tracker.Settings s = tracking.settings();
         Tracker.Settings longLeases = new Tracker.Settings(Duration.ofMinutes(5), s.renewInterval(), s.claimInterval(),
                 s.claimBatch(), 10, s.pollInterval(), s.reconcileInterval(), s.backoffMin(), s.backoffMax());
-        Tracker first = tracking.newTracker("first-" + UUID.randomUUID().toString().substring(0, 6), longLeases);
+        Tracker first = replicas.replica("first", longLeases);
         extra.add(first);
         first.start();
         Placed order = place();
@@ -153,7 +155,7 @@ class TrackingOwnershipIT {
         for (Placed o : orders) {
             advanceAndAwait(sandbox, o); // PaymentReceived, recorded live
         }
-        tracking.tracker().kill();
+        replicas.crash(tracking.tracker());
         await().atMost(WAIT).until(() -> orders.stream().allMatch(o -> sandbox.subscriberCount(o.upstreamId()) == 0));
         for (Placed o : orders) {
             sandbox.advance(o.upstreamId()); // WaitingForDelivery while this replica is down
@@ -174,7 +176,7 @@ class TrackingOwnershipIT {
      */
     private Tracker lateRenewer(int capacity) {
         Tracker.Settings s = tracking.settings();
-        Tracker late = tracking.newTracker("late-" + UUID.randomUUID().toString().substring(0, 6), new Tracker.Settings(
+        Tracker late = replicas.replica("late", new Tracker.Settings(
                 Duration.ofSeconds(1), Duration.ofMillis(2500), s.claimInterval(), s.claimBatch(), capacity,
                 s.pollInterval(), s.reconcileInterval(), s.backoffMin(), s.backoffMax()));
         extra.add(late);
