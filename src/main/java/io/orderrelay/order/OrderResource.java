@@ -2,7 +2,6 @@ package io.orderrelay.order;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
@@ -103,7 +102,7 @@ public class OrderResource {
     @Path("/{id}")
     @RolesAllowed(Scopes.ORDERS_READ)
     @Operation(summary = "One order, without redemption secrets")
-    public OrderView get(@PathParam("id") String id) {
+    public OrderView get(@PathParam("id") UUID id) {
         return views.view(order(id));
     }
 
@@ -111,17 +110,17 @@ public class OrderResource {
     @Path("/{id}/transitions")
     @RolesAllowed(Scopes.ORDERS_READ)
     @Operation(summary = "Every state the order entered, in sequence order")
-    public Map<String, List<TransitionView>> transitions(@PathParam("id") String id) {
+    public TransitionList transitions(@PathParam("id") UUID id) {
         Order order = order(id);
-        return Map.of("items", queries.transitions(order.id, 0));
+        return new TransitionList(queries.transitions(order.id, 0));
     }
 
     @GET
     @Path("/{id}/deliveries")
     @RolesAllowed(Scopes.ORDERS_SECRETS)
     @Operation(summary = "Redemption data (pin codes ...) of the order's deliveries; every read is audited")
-    public Map<String, List<RedemptionReads.DeliveryRedemption>> deliveries(@PathParam("id") String id) {
-        return Map.of("items", redemptions.read(order(id), caller.keyId()));
+    public RedemptionList deliveries(@PathParam("id") UUID id) {
+        return new RedemptionList(redemptions.read(order(id), caller.keyId()));
     }
 
     @GET
@@ -144,7 +143,7 @@ public class OrderResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Scopes.ADMIN)
     @Operation(summary = "Operators (scope admin): settle a SubmissionUncertain order")
-    public OrderView resolve(@PathParam("id") String id,
+    public OrderView resolve(@PathParam("id") UUID id,
             @NotNull(message = "a JSON body is required") @Valid ResolveRequest body) {
         return views.view(answers.resolution(resolution.resolve(order(id).id, body)));
     }
@@ -152,20 +151,16 @@ public class OrderResource {
     public record ValidationAnswer(boolean valid, List<Problem.UpstreamProblem> problems) {
     }
 
-    /** A partner-bound key gets 404 for another partner's order: existence does not leak. */
-    private Order order(String id) {
-        UUID uuid = uuid(id);
-        return queries.find(uuid).filter(o -> caller.canSee(o.partnerId))
-                .orElseThrow(() -> ProblemException.notFound("Order " + uuid));
+    public record TransitionList(List<TransitionView> items) {
     }
 
-    /** The {@code {id}} path parameter of every /v1/orders/{id} resource: 400 naming the field when malformed. */
-    public static UUID uuid(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest("id", "must be an order id (UUID)");
-        }
+    public record RedemptionList(List<RedemptionReads.DeliveryRedemption> items) {
+    }
+
+    /** A partner-bound key gets 404 for another partner's order: existence does not leak. */
+    private Order order(UUID id) {
+        return queries.find(id).filter(o -> caller.canSee(o.partnerId))
+                .orElseThrow(() -> ProblemException.notFound("Order " + id));
     }
 
 

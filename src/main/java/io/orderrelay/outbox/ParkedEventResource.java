@@ -47,8 +47,7 @@ public class ParkedEventResource {
     @Path("/{id}/retry")
     @Operation(summary = "Put a parked event back in line (audited)",
             description = "202: the relay sends it again, and parks it again if Kafka still refuses it.")
-    public Response retry(@PathParam("id") String id) {
-        UUID eventId = eventId(id);
+    public Response retry(@PathParam("id") UUID eventId) {
         return Response.accepted(settled(eventId, parked.retry(eventId, caller.keyId()))).build();
     }
 
@@ -56,8 +55,7 @@ public class ParkedEventResource {
     @Path("/{id}/skip")
     @Operation(summary = "Give up on a parked event (audited)",
             description = "It is never published; its order's later events are published.")
-    public ParkedEvents.Settled skip(@PathParam("id") String id) {
-        UUID eventId = eventId(id);
+    public ParkedEvents.Settled skip(@PathParam("id") UUID eventId) {
         return settled(eventId, parked.skip(eventId, caller.keyId()));
     }
 
@@ -70,13 +68,5 @@ public class ParkedEventResource {
                     "Outbox event " + id + " is not parked: it is " + notParked.status()));
         }
         throw ProblemException.notFound("Outbox event " + id);
-    }
-
-    private static UUID eventId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest("id", "must be an event id (UUID)");
-        }
     }
 }

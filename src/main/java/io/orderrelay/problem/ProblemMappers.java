@@ -35,6 +35,13 @@ public class ProblemMappers {
         return answer.build();
     }
 
+    /** A malformed id parameter ({@link IdParameters}): 400 naming it, on every route. */
+    @ServerExceptionMapper
+    public Response malformedId(IdParameters.Malformed e, UriInfo uri) {
+        return answer(Problem.of(400, "invalid-input", "Invalid input", e.parameter() + ": " + IdParameters.MESSAGE)
+                .withErrors(List.of(new Problem.FieldError(e.parameter(), IdParameters.MESSAGE))), uri).build();
+    }
+
     /** More specific than Quarkus' own mapper of this type, which answers plain JSON. */
     @ServerExceptionMapper
     public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
@@ -110,7 +117,8 @@ public class ProblemMappers {
                 "The request could not be completed; it is safe to retry reads"), uri).build();
     }
 
-    static Response.ResponseBuilder answer(Problem problem, UriInfo uri) {
+    /** The problem as answered: problem+json, with the request path as its instance unless it names one. */
+    public static Response.ResponseBuilder answer(Problem problem, UriInfo uri) {
         Problem body = problem.instance() == null && uri != null ? problem.withInstance(uri.getPath()) : problem;
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(body);
     }

@@ -79,15 +79,15 @@ public class ApiKeyResource {
 
     @GET
     @Path("{id}")
-    public ApiKeyView get(@PathParam("id") String id) {
-        return store.find(parseId(id)).map(ApiKeyView::of).orElseThrow(() -> notFound(id));
+    public ApiKeyView get(@PathParam("id") UUID id) {
+        return store.find(id).map(ApiKeyView::of).orElseThrow(() -> notFound(id));
     }
 
     @DELETE
     @Path("{id}")
     @Operation(summary = "Revoke an API key", description = "Immediate on this replica, within 30 s on the others.")
-    public Response revoke(@PathParam("id") String id) {
-        if (!store.revoke(parseId(id), caller.keyId())) {
+    public Response revoke(@PathParam("id") UUID id) {
+        if (!store.revoke(id, caller.keyId())) {
             throw notFound(id);
         }
         return Response.noContent().build();
@@ -134,15 +134,7 @@ public class ApiKeyResource {
                 SecurityProblem.of(400, "invalid-input", "Invalid input", detail, null).withErrors(errors));
     }
 
-    private static UUID parseId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw invalid(List.of(new SecurityProblem.FieldError("id", "must be an API key id (UUID)")));
-        }
-    }
-
-    private static SecurityProblemException notFound(@SuppressWarnings("unused") String id) {
+    private static SecurityProblemException notFound(@SuppressWarnings("unused") UUID id) {
         return new SecurityProblemException(
                 SecurityProblem.of(404, "not-found", "Not found", "No API key has this id", null));
     }

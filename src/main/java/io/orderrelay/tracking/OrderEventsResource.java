@@ -18,7 +18,6 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import io.orderrelay.order.Order;
 import io.orderrelay.order.OrderQueries;
-import io.orderrelay.order.OrderResource;
 import io.orderrelay.problem.Problem;
 import io.orderrelay.problem.ProblemException;
 import io.orderrelay.security.Caller;
@@ -62,9 +61,8 @@ public class OrderEventsResource {
                     + "not a sequence, or is past the order's last one, is a 400 problem. Streams are limited per "
                     + "API key and per replica (429 with Retry-After); a client that stops reading is disconnected, "
                     + "and the streams of a revoked key end.")
-    public void events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
+    public void events(@PathParam("id") UUID orderId, @HeaderParam("Last-Event-ID") String lastEventId,
             @Context SseEventSink sink, @Context Sse sse, @Context HttpServerResponse response) {
-        UUID orderId = OrderResource.uuid(id);
         int after = lastEventId(lastEventId);
         // a partner-bound key gets 404 for another partner's order: existence does not leak
         Order order = queries.find(orderId).filter(o -> caller.canSee(o.partnerId))

@@ -3,7 +3,6 @@ package io.orderrelay.webhook;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -19,7 +18,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.orderrelay.problem.PageLimit;
 import io.orderrelay.problem.ProblemException;
 import io.orderrelay.problem.Times;
@@ -41,11 +39,16 @@ public class WebhookEndpointResource {
 
 
     private final WebhookEndpoints service;
+    private final WebhookTestEvents testEvents;
+    private final EndpointDeliveries deliveries;
     private final WebhookReplay replays;
     private final Caller caller;
 
-    public WebhookEndpointResource(WebhookEndpoints service, WebhookReplay replays, Caller caller) {
+    public WebhookEndpointResource(WebhookEndpoints service, WebhookTestEvents testEvents, EndpointDeliveries deliveries,
+            WebhookReplay replays, Caller caller) {
         this.service = service;
+        this.testEvents = testEvents;
+        this.deliveries = deliveries;
         this.replays = replays;
         this.caller = caller;
     }
@@ -79,6 +82,9 @@ public class WebhookEndpointResource {
     public record DeliveryPage(List<DeliveryAnswer> items, String nextCursor) {
     }
 
+    public record EndpointList(List<EndpointAnswer> items) {
+    }
+
     public record ReplayRequest(String since) {
     }
 
@@ -87,7 +93,10 @@ public class WebhookEndpointResource {
     @Operation(summary = "Register a webhook endpoint", description = "Answers the signing secret, shown only here and on rotation.")
     public Response create(@PathParam("partner_id") String partnerId, WebhookEndpoints.Create body) {
         partner(partnerId);
-        if (body != null && Boolean.TRUE.equals(body.includeSecrets())) {
+        if (body == null) {
+            throw ProblemException.badRequest("body", "a JSON body is required");
+        }
+        if (Boolean.TRUE.equals(body.includeSecrets())) {
             // redemption data in webhooks is the same secret as GET /v1/orders/{id}/deliveries
             caller.requireScope(Scopes.ORDERS_SECRETS);
         }
@@ -98,15 +107,15 @@ public class WebhookEndpointResource {
 
     @GET
     @Operation(summary = "The partner's webhook endpoints (without secrets)")
-    public Map<String, List<EndpointAnswer>> list(@PathParam("partner_id") String partnerId) {
+    public EndpointList list(@PathParam("partner_id") String partnerId) {
         partner(partnerId);
-        return Map.of("items", service.list(partnerId).stream().map(e -> EndpointAnswer.of(e, null)).toList());
+        return new EndpointList(service.list(partnerId).stream().map(e -> EndpointAnswer.of(e, null)).toList());
     }
 
     @GET
     @Path("/{id}")
     @Operation(summary = "One webhook endpoint (without its secret)")
-    public EndpointAnswer get(@PathParam("partner_id") String partnerId, @PathParam("id") String id) {
+    public EndpointAnswer get(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id) {
         partner(partnerId);
         return EndpointAnswer.of(service.get(partnerId, id), null);
     }
@@ -115,9 +124,13 @@ public class WebhookEndpointResource {
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Change url, description, event_types (null = all) or enabled")
-    public EndpointAnswer patch(@PathParam("partner_id") String partnerId, @PathParam("id") String id, JsonNode body) {
+    public EndpointAnswer patch(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id,
+            EndpointPatch body) {
         partner(partnerId);
-        if (body != null && (body.has("url") || body.has("enabled")) && service.get(partnerId, id).includeSecrets()) {
+        if (body == null) {
+            throw ProblemException.badRequest("body", "a JSON object is required");
+        }
+        if (body.redirects() && service.get(partnerId, id).includeSecrets()) {
             // pointing an include_secrets endpoint elsewhere (or back on) redirects redemption data
             caller.requireScope(Scopes.ORDERS_SECRETS);
         }
@@ -127,7 +140,7 @@ public class WebhookEndpointResource {
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Delete the endpoint and its delivery log")
-    public Response delete(@PathParam("partner_id") String partnerId, @PathParam("id") String id) {
+    public Response delete(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id) {
         partner(partnerId);
         service.delete(partnerId, id);
         return Response.noContent().build();
@@ -136,7 +149,7 @@ public class WebhookEndpointResource {
     @POST
     @Path("/{id}/rotate-secret")
     @Operation(summary = "New signing secret; the old one keeps signing beside it for 24 h")
-    public EndpointAnswer rotate(@PathParam("partner_id") String partnerId, @PathParam("id") String id) {
+    public EndpointAnswer rotate(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id) {
         partner(partnerId);
         WebhookEndpoints.Created rotated = service.rotate(partnerId, id);
         return EndpointAnswer.of(rotated.endpoint(), rotated.secret());
@@ -145,40 +158,54 @@ public class WebhookEndpointResource {
     @POST
     @Path("/{id}/test")
     @Operation(summary = "Send a webhook.test event")
-    public Response test(@PathParam("partner_id") String partnerId, @PathParam("id") String id) {
+    public Response test(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id) {
         partner(partnerId);
-        return Response.accepted(DeliveryAnswer.of(service.test(partnerId, id))).build();
+        return Response.accepted(DeliveryAnswer.of(testEvents.send(partnerId, id))).build();
     }
 
     @GET
     @Path("/{id}/deliveries")
     @Operation(summary = "The delivery and attempt log, newest first")
-    public DeliveryPage deliveries(@PathParam("partner_id") String partnerId, @PathParam("id") String id,
-            @QueryParam("status") String status, @QueryParam("limit") @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500")) String limit, @QueryParam("cursor") String cursor) {
+    public DeliveryPage deliveries(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id,
+            @QueryParam("status") String status,
+            @QueryParam("limit") @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500")) String limit,
+            @QueryParam("cursor") String cursor) {
         partner(partnerId);
-        WebhookEndpoints.Page page = service.deliveries(partnerId, id, status, PageLimit.parse(limit), cursor);
+        if (status != null && !EndpointDeliveries.STATUSES.contains(status)) {
+            throw ProblemException.badRequest("status", "must be pending, succeeded or failed");
+        }
+        EndpointDeliveries.Page page = deliveries.list(partnerId, id, status, PageLimit.parse(limit), cursor(cursor));
         return new DeliveryPage(page.items().stream().map(DeliveryAnswer::of).toList(), page.nextCursor());
     }
 
     @POST
     @Path("/{id}/deliveries/{delivery_id}/retry")
     @Operation(summary = "Send a delivery again now, with a fresh retry schedule")
-    public Response retry(@PathParam("partner_id") String partnerId, @PathParam("id") String id,
-            @PathParam("delivery_id") String deliveryId) {
+    public Response retry(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id,
+            @PathParam("delivery_id") UUID deliveryId) {
         partner(partnerId);
-        return Response.accepted(DeliveryAnswer.of(service.retry(partnerId, id, deliveryId))).build();
+        return Response.accepted(DeliveryAnswer.of(deliveries.retry(partnerId, id, deliveryId))).build();
     }
 
     @POST
     @Path("/{id}/replay")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Queue again every event of the partner's orders since a time")
-    public Response replay(@PathParam("partner_id") String partnerId, @PathParam("id") String id, ReplayRequest body) {
+    public Response replay(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id, ReplayRequest body) {
         partner(partnerId);
         if (body == null || body.since() == null) {
             throw ProblemException.badRequest("since", "is required: an RFC 3339 time such as 2026-11-25T10:00:00Z");
         }
         return Response.accepted(replays.replay(partnerId, id, Times.parse("since", body.since()))).build();
+    }
+
+    /** A page cursor is the id of the last delivery of the previous page. */
+    private static UUID cursor(String cursor) {
+        try {
+            return cursor == null ? null : UUID.fromString(cursor);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("cursor", "is not a cursor this API returned");
+        }
     }
 
     /** A partner-bound key asking for another partner gets 404: other partners' endpoints do not exist for it. */

@@ -13,8 +13,6 @@ import jakarta.transaction.Transactional;
 import io.orderrelay.order.Ids;
 import io.orderrelay.order.OrderState;
 import io.orderrelay.order.TransitionView;
-import io.orderrelay.problem.Problem;
-import io.orderrelay.problem.ProblemException;
 
 /**
  * POST .../replay: queues again the partner's events since a time for one endpoint. Bounded, whoever calls it and
@@ -51,21 +49,20 @@ public class WebhookReplay {
      * was removed when its delivery ended) is rebuilt from the order as it is now.
      */
     @Transactional
-    public Replayed replay(String partnerId, String id, Instant since) {
+    public Replayed replay(String partnerId, UUID id, Instant since) {
         Endpoint e = endpoints.get(partnerId, id);
         Instant oldest = Instant.now().minus(limits.replay().maxWindow());
         if (since.isBefore(oldest)) {
-            throw ProblemException.badRequest("since", "must be at most " + limits.replay().maxWindow().toDays()
+            throw WebhookRefusal.Invalid.field("since", "must be at most " + limits.replay().maxWindow().toDays()
                     + " days ago (" + oldest.truncatedTo(ChronoUnit.SECONDS) + ")");
         }
         if (!e.enabled()) {
-            throw ProblemException.conflict("The endpoint is disabled: enable it first (PATCH enabled: true)");
+            throw new WebhookRefusal.EndpointDisabled();
         }
         Boolean locked = (Boolean) em.createNativeQuery("select pg_try_advisory_xact_lock(hashtextextended(?1, 0))")
                 .setParameter(1, "webhook-replay:" + e.id()).getSingleResult();
         if (!locked) {
-            throw new ProblemException(Problem.of(409, "replay-running", "Replay running",
-                    "A replay of this endpoint is running; call again when it has answered"));
+            throw new WebhookRefusal.ReplayRunning();
         }
         int max = limits.replay().maxEvents();
         @SuppressWarnings("unchecked")
