@@ -1,8 +1,8 @@
 package io.orderrelay.webhook;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -33,9 +33,10 @@ public class WebhookEndpoints {
     private final WebhookBodies bodies;
     private final WebhookFanOut fanOut;
     private final WebhookLimits limits;
+    private final Clock clock;
 
     public WebhookEndpoints(EndpointStore endpoints, DeliveryStore deliveries, TargetGuard guard, SecretBox box,
-            WebhookSettings settings, WebhookBodies bodies, WebhookFanOut fanOut, WebhookLimits limits) {
+            WebhookSettings settings, WebhookBodies bodies, WebhookFanOut fanOut, WebhookLimits limits, Clock clock) {
         this.endpoints = endpoints;
         this.deliveries = deliveries;
         this.guard = guard;
@@ -44,6 +45,7 @@ public class WebhookEndpoints {
         this.bodies = bodies;
         this.fanOut = fanOut;
         this.limits = limits;
+        this.clock = clock;
     }
 
     /** The request to create one. */
@@ -274,7 +276,7 @@ public class WebhookEndpoints {
         }
     }
 
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    private Instant now() {
+        return clock.instant();
     }
 }
