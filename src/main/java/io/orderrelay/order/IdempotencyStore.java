@@ -3,7 +3,7 @@ package io.orderrelay.order;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -13,7 +13,10 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
+
+import org.hibernate.Session;
 
 /**
  * Idempotency-Key bookkeeping, written inside the placement's own transactions so that it costs no commit of its
@@ -48,9 +51,11 @@ public class IdempotencyStore {
     }
 
     private final EntityManager em;
+    private final Clock clock;
 
-    public IdempotencyStore(EntityManager em) {
+    public IdempotencyStore(EntityManager em, Clock clock) {
         this.em = em;
+        this.clock = clock;
     }
 
     /** What tells two bodies sent with one key apart: the SHA-256 of the body as parsed and written again. */
@@ -65,7 +70,7 @@ public class IdempotencyStore {
 
     /** What holds the key, read without a lock or a write; empty when the key is free. */
     public Optional<Claim> find(String scope, String key, String requestHash) {
-        return current(scope, key, requestHash, Instant.now().minus(ABANDONED_AFTER), false)
+        return current(scope, key, requestHash, clock.instant().minus(ABANDONED_AFTER), false)
                 .filter(claim -> !(claim instanceof Fresh));
     }
 
@@ -110,7 +115,7 @@ public class IdempotencyStore {
     }
 
     private Claim take(String scope, String key, String requestHash, UUID orderId, Integer status, String body) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Instant abandonedBefore = now.minus(ABANDONED_AFTER);
         while (true) {
             // one statement for a free key and for a claim abandoned without an order; on conflict the row is locked
@@ -125,7 +130,7 @@ public class IdempotencyStore {
                       and k.created_at < ?8""")
                     .setParameter(1, scope).setParameter(2, key).setParameter(3, requestHash)
                     .setParameter(4, orderId).setParameter(5, status).setParameter(6, body)
-                    .setParameter(7, Timestamp.from(now)).setParameter(8, Timestamp.from(abandonedBefore))
+                    .setParameter(7, now).setParameter(8, abandonedBefore)
                     .executeUpdate();
             if (taken == 1) {
                 return new Fresh();
@@ -140,26 +145,31 @@ public class IdempotencyStore {
 
     /** @param abandonedBefore claims without an order older than this count as free; null: none does */
     private Optional<Claim> current(String scope, String key, String requestHash, Instant abandonedBefore, boolean lock) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
+        List<Tuple> rows = em.unwrap(Session.class).createNativeQuery("""
                 select request_hash, status, response, created_at, order_id from idempotency_keys
-                where scope = ?1 and key = ?2""" + (lock ? " for update" : ""))
-                .setParameter(1, scope).setParameter(2, key).getResultList();
+                where scope = ?1 and key = ?2""" + (lock ? " for update" : ""), Tuple.class)
+                .setParameter(1, scope).setParameter(2, key)
+                .addScalar("request_hash", String.class).addScalar("status", Integer.class)
+                .addScalar("response", String.class).addScalar("created_at", Instant.class)
+                .addScalar("order_id", UUID.class)
+                .getResultList();
         if (rows.isEmpty()) {
             return Optional.empty();
         }
-        Object[] row = rows.get(0);
-        if (!requestHash.equals(row[0])) {
+        Tuple row = rows.get(0);
+        Integer status = row.get("status", Integer.class);
+        UUID orderId = row.get("order_id", UUID.class);
+        if (!requestHash.equals(row.get("request_hash", String.class))) {
             return Optional.of(new Mismatch());
         }
-        if (row[1] != null) {
-            return Optional.of(new Replay(((Number) row[1]).intValue(), (String) row[2], (UUID) row[4]));
+        if (status != null) {
+            return Optional.of(new Replay(status, row.get("response", String.class), orderId));
         }
-        if (row[4] != null) {
+        if (orderId != null) {
             // never redo the work once an order exists: a second upstream create could buy twice
-            return Optional.of(new Settling((UUID) row[4]));
+            return Optional.of(new Settling(orderId));
         }
-        Instant claimedAt = row[3] instanceof Timestamp t ? t.toInstant() : (Instant) row[3];
+        Instant claimedAt = row.get("created_at", Instant.class);
         return Optional.of(abandonedBefore != null && claimedAt.isBefore(abandonedBefore) ? new Fresh() : new InProgress());
     }
 
@@ -172,7 +182,7 @@ public class IdempotencyStore {
         return em.createNativeQuery("""
                 delete from idempotency_keys where (scope, key) in (
                     select scope, key from idempotency_keys where created_at < ?1 limit ?2)""")
-                .setParameter(1, Timestamp.from(before)).setParameter(2, limit)
+                .setParameter(1, before).setParameter(2, limit)
                 .executeUpdate();
     }
 }

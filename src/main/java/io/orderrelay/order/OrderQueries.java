@@ -1,8 +1,6 @@
 package io.orderrelay.order;
 
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +9,9 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Tuple;
+
+import org.hibernate.Session;
 
 /** Reads of orders and transitions for the API; no writes here. */
 @ApplicationScoped
@@ -74,26 +75,13 @@ public class OrderQueries {
     }
 
     public List<TransitionView> transitions(UUID orderId, int afterSequence) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
+        return em.unwrap(Session.class).createNativeQuery("""
                 select sequence, from_state, to_state, occurred_at, source from order_transitions
-                where order_id = ?1 and sequence > ?2 order by sequence""")
-                .setParameter(1, orderId).setParameter(2, afterSequence).getResultList();
-        List<TransitionView> result = new ArrayList<>(rows.size());
-        for (Object[] r : rows) {
-            result.add(new TransitionView(((Number) r[0]).intValue(), (String) r[1], (String) r[2], instant(r[3]),
-                    (String) r[4]));
-        }
-        return result;
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Timestamp t) {
-            return t.toInstant();
-        }
-        if (value instanceof java.time.OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        return (Instant) value;
+                where order_id = ?1 and sequence > ?2 order by sequence""", Tuple.class)
+                .setParameter(1, orderId).setParameter(2, afterSequence)
+                .addScalar("sequence", Integer.class).addScalar("from_state", String.class)
+                .addScalar("to_state", String.class).addScalar("occurred_at", Instant.class)
+                .addScalar("source", String.class)
+                .getResultList().stream().map(TransitionView::of).toList();
     }
 }

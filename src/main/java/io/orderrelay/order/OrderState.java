@@ -19,11 +19,20 @@ public final class OrderState {
     public static final Set<String> TERMINAL = Set.of(REJECTED, "Done", "Expired", "PaymentFailed",
             "PaymentSetupFailed", "Refunded", "Canceled");
 
+    /** States in which nobody follows the order upstream: not yet (or never) known there, or ended. */
+    public static final Set<String> UNTRACKABLE = union(LOCAL, TERMINAL);
+
     public static final Set<String> UPSTREAM_KNOWN = Set.of("Created", "WaitingForPayment", "PaymentStarted",
             "PartialPaymentStarted", "PaymentReceived", "WaitingForDelivery", "WaitingForManualAction", "Done",
             "Expired", "PaymentFailed", "PaymentSetupFailed", "Refunded", "Canceled");
 
     private OrderState() {
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.TreeSet<>(a);
+        all.addAll(b);
+        return java.util.Collections.unmodifiableSet(all);
     }
 
     public static boolean isTerminal(String state) {

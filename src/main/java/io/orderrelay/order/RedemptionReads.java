@@ -1,7 +1,6 @@
 package io.orderrelay.order;
 
-import java.sql.Timestamp;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,19 +26,21 @@ public class RedemptionReads {
     private final SecretBox secrets;
     private final OrderViews views;
     private final ObjectMapper json;
+    private final Clock clock;
 
-    public RedemptionReads(EntityManager em, SecretBox secrets, OrderViews views, ObjectMapper json) {
+    public RedemptionReads(EntityManager em, SecretBox secrets, OrderViews views, ObjectMapper json, Clock clock) {
         this.em = em;
         this.secrets = secrets;
         this.views = views;
         this.json = json;
+        this.clock = clock;
     }
 
     @Transactional
     public List<DeliveryRedemption> read(Order order, String apiKeyId) {
         em.createNativeQuery("insert into redemption_reads (id, order_id, api_key_id, read_at) values (?1, ?2, ?3, ?4)")
                 .setParameter(1, Ids.newId()).setParameter(2, order.id).setParameter(3, apiKeyId)
-                .setParameter(4, Timestamp.from(Instant.now()))
+                .setParameter(4, clock.instant())
                 .executeUpdate();
         Log.infof("Audit: redemption data of order %s read by API key %s", order.id, apiKeyId);
         JsonNode redemption = order.redemptionSealed == null ? null : parse(secrets.open(order.redemptionSealed));

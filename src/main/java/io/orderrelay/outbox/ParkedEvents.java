@@ -1,8 +1,7 @@
 package io.orderrelay.outbox;
 
-import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -10,9 +9,11 @@ import java.util.function.LongConsumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Tuple;
 
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import org.hibernate.Session;
 
 /**
  * Outbox events Kafka refused for good (parked by {@link OutboxRelay}): listed for admins, and retried (back in
@@ -46,28 +47,43 @@ public class ParkedEvents {
     public record NotParked(String status) implements Outcome {
     }
 
-    private final EntityManager em;
-    private final OutboxRelay relay;
-
-    public ParkedEvents(EntityManager em, OutboxRelay relay) {
-        this.em = em;
-        this.relay = relay;
+    /** The outbox row of an event, as a retry or skip needs it. */
+    private record Row(long id, UUID orderId, int sequence, Instant parkedAt, Instant sentAt, Instant skippedAt) {
     }
 
-    @SuppressWarnings("unchecked")
+    private final EntityManager em;
+    private final OutboxRelay relay;
+    private final Clock clock;
+
+    public ParkedEvents(EntityManager em, OutboxRelay relay, Clock clock) {
+        this.em = em;
+        this.relay = relay;
+        this.clock = clock;
+    }
+
     public Page list(int limit) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            List<Object[]> rows = em.createNativeQuery("""
-                    select event_id, order_id, sequence, type, park_reason, parked_at, octet_length(payload)
+            List<Parked> parked = em.unwrap(Session.class).createNativeQuery("""
+                    select event_id, order_id, sequence, type, park_reason, parked_at,
+                      octet_length(payload) as size_bytes
                     from outbox where parked_at is not null and sent_at is null
-                    order by parked_at, id limit ?1""")
+                    order by parked_at, id limit ?1""", Tuple.class)
                     .setParameter(1, limit)
-                    .getResultList();
-            long total = ((Number) em.createNativeQuery(
-                    "select count(*) from outbox where parked_at is not null and sent_at is null")
-                    .getSingleResult()).longValue();
-            return new Page(rows.stream().map(r -> new Parked((UUID) r[0], (UUID) r[1], ((Number) r[2]).intValue(),
-                    (String) r[3], (String) r[4], OutboxStore.instant(r[5]), ((Number) r[6]).intValue())).toList(), total);
+                    .addScalar("event_id", UUID.class).addScalar("order_id", UUID.class)
+                    .addScalar("sequence", Integer.class).addScalar("type", String.class)
+                    .addScalar("park_reason", String.class).addScalar("parked_at", Instant.class)
+                    .addScalar("size_bytes", Integer.class)
+                    .getResultList().stream()
+                    .map(r -> new Parked(r.get("event_id", UUID.class), r.get("order_id", UUID.class),
+                            r.get("sequence", Integer.class), r.get("type", String.class),
+                            r.get("park_reason", String.class), r.get("parked_at", Instant.class),
+                            r.get("size_bytes", Integer.class)))
+                    .toList();
+            long total = em.unwrap(Session.class)
+                    .createNativeQuery("select count(*) as n from outbox where parked_at is not null and sent_at is null",
+                            Long.class)
+                    .getSingleResult();
+            return new Page(parked, total);
         });
     }
 
@@ -87,40 +103,45 @@ public class ParkedEvents {
         Outcome outcome = QuarkusTransaction.requiringNew().call(() -> settle(eventId, "skipped", rowId -> em
                 .createNativeQuery("update outbox set skipped_at = ?2, sent_at = ?2 where id = ?1")
                 .setParameter(1, rowId)
-                .setParameter(2, Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS)))
+                .setParameter(2, clock.instant())
                 .executeUpdate()));
         audit(outcome, "skipped", apiKeyId);
         return outcome;
     }
 
     private Outcome settle(UUID eventId, String status, LongConsumer change) {
-        Optional<Object[]> found = lock(eventId);
+        Optional<Row> found = lock(eventId);
         if (found.isEmpty()) {
             return new Unknown();
         }
-        Object[] r = found.get();
-        if (r[5] != null) {
+        Row r = found.get();
+        if (r.skippedAt() != null) {
             return new NotParked("skipped");
         }
-        if (r[4] != null) {
+        if (r.sentAt() != null) {
             return new NotParked("sent");
         }
-        if (r[3] == null) {
+        if (r.parkedAt() == null) {
             return new NotParked("pending");
         }
-        change.accept(((Number) r[0]).longValue());
-        return new Settled(eventId, (UUID) r[1], ((Number) r[2]).intValue(), status);
+        change.accept(r.id());
+        return new Settled(eventId, r.orderId(), r.sequence(), status);
     }
 
-    /** id, order_id, sequence, parked_at, sent_at, skipped_at of the event's row, locked. */
-    @SuppressWarnings("unchecked")
-    private Optional<Object[]> lock(UUID eventId) {
-        List<Object[]> rows = em.createNativeQuery("""
+    /** The event's row, locked. */
+    private Optional<Row> lock(UUID eventId) {
+        return em.unwrap(Session.class).createNativeQuery("""
                 select id, order_id, sequence, parked_at, sent_at, skipped_at from outbox where event_id = ?1
-                for update""")
+                for update""", Tuple.class)
                 .setParameter(1, eventId)
-                .getResultList();
-        return rows.stream().findFirst();
+                .addScalar("id", Long.class).addScalar("order_id", UUID.class).addScalar("sequence", Integer.class)
+                .addScalar("parked_at", Instant.class).addScalar("sent_at", Instant.class)
+                .addScalar("skipped_at", Instant.class)
+                .getResultList().stream()
+                .map(r -> new Row(r.get("id", Long.class), r.get("order_id", UUID.class), r.get("sequence", Integer.class),
+                        r.get("parked_at", Instant.class), r.get("sent_at", Instant.class),
+                        r.get("skipped_at", Instant.class)))
+                .findFirst();
     }
 
     private void audit(Outcome outcome, String action, String apiKeyId) {

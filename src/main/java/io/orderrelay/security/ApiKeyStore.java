@@ -1,7 +1,6 @@
 package io.orderrelay.security;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -30,11 +29,13 @@ public class ApiKeyStore {
     private static final TimeBasedEpochGenerator UUID_V7 = Generators.timeBasedEpochGenerator();
 
     private final Cache cache;
+    private final Clock clock;
     private final Counter foundLookups;
     private final Counter absentLookups;
 
-    public ApiKeyStore(@CacheName(CACHE) Cache cache, MeterRegistry registry) {
+    public ApiKeyStore(@CacheName(CACHE) Cache cache, MeterRegistry registry, Clock clock) {
         this.cache = cache;
+        this.clock = clock;
         this.foundLookups = lookups(registry, "found");
         this.absentLookups = lookups(registry, "absent");
     }
@@ -59,8 +60,8 @@ public class ApiKeyStore {
         row.keyPrefix = ApiKeyMaterial.displayPrefix(key);
         row.scopes = List.copyOf(new LinkedHashSet<>(scopes));
         row.partnerId = partnerId;
-        // microseconds: what PostgreSQL keeps, so the answer equals later reads
-        row.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        // the clock ticks in microseconds, what PostgreSQL keeps: the answer equals later reads
+        row.createdAt = clock.instant();
         row.createdBy = createdBy;
         row.persist();
         Log.infof("API key %s (%s) created by %s with scopes %s%s", row.id, row.keyPrefix, createdBy, row.scopes,
@@ -89,7 +90,7 @@ public class ApiKeyStore {
             return false;
         }
         if (row.revokedAt == null) {
-            row.revokedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            row.revokedAt = clock.instant();
             Log.infof("API key %s (%s) revoked by %s", row.id, row.keyPrefix, revokedBy);
         }
         cache.invalidate(row.keyHash).await().indefinitely();

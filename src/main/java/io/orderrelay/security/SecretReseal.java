@@ -1,17 +1,12 @@
 package io.orderrelay.security;
 
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
-import javax.sql.DataSource;
-
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Tuple;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -19,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.orderrelay.config.Gauges;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import org.hibernate.Session;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -49,18 +45,18 @@ public class SecretReseal {
             new SealedColumn("webhook_endpoints", "previous_secret", "previous_secret is not null"),
             new SealedColumn("webhook_deliveries", "body", "body_sealed"));
 
-    private final DataSource db;
+    private final EntityManager em;
     private final SecretBox box;
     private final int batchSize;
     private final Counter resealed;
     /** -1 until the first count. */
     private final AtomicLong remaining = new AtomicLong(-1);
 
-    public SecretReseal(DataSource db, SecretBox box, ResealConfig config, MeterRegistry registry) {
+    public SecretReseal(EntityManager em, SecretBox box, ResealConfig config, MeterRegistry registry) {
         if (config.batchSize() < 1) {
             throw new IllegalStateException("RELAY_RESEAL_BATCH_SIZE must be at least 1");
         }
-        this.db = db;
+        this.em = em;
         this.box = box;
         this.batchSize = config.batchSize();
         Gauges.forgetPrevious(registry, "relay.secrets.reseal.remaining");
@@ -119,56 +115,39 @@ public class SecretReseal {
     record Batch(int claimed, int resealed) {
     }
 
-    private Batch resealBatch(SealedColumn c, List<String> oldHeaders) throws SQLException {
-        String select = "select id, " + c.column() + " from " + c.table() + " where " + c.sealedRows() + " and left("
-                + c.column() + ", " + SecretBox.HEADER_LENGTH + ") = any(?) limit ? for no key update skip locked";
-        String update = "update " + c.table() + " set " + c.column() + " = ? where id = ? and " + c.column() + " = ?";
-        try (Connection connection = db.getConnection()) {
-            List<Object[]> rows = new ArrayList<>();
-            try (PreparedStatement st = connection.prepareStatement(select)) {
-                Array headers = connection.createArrayOf("text", oldHeaders.toArray());
-                st.setArray(1, headers);
-                st.setInt(2, batchSize);
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(new Object[] {rs.getObject(1), rs.getString(2)});
-                    }
-                }
+    private Batch resealBatch(SealedColumn c, List<String> oldHeaders) {
+        String select = "select id, " + c.column() + " as sealed from " + c.table() + " where " + c.sealedRows()
+                + " and left(" + c.column() + ", " + SecretBox.HEADER_LENGTH + ") in (?1) limit ?2"
+                + " for no key update skip locked";
+        String update = "update " + c.table() + " set " + c.column() + " = ?1 where id = ?2 and " + c.column() + " = ?3";
+        List<Tuple> rows = em.unwrap(Session.class).createNativeQuery(select, Tuple.class)
+                .setParameterList(1, oldHeaders).setParameter(2, batchSize)
+                .addScalar("id", UUID.class).addScalar("sealed", String.class)
+                .getResultList();
+        int done = 0;
+        for (Tuple row : rows) {
+            UUID id = row.get("id", UUID.class);
+            String sealed = row.get("sealed", String.class);
+            String fresh;
+            try {
+                fresh = box.reseal(sealed);
+            } catch (SecretBoxException e) {
+                // the message names no value; the id says where to look
+                Log.warnf("%s.%s of row %s cannot be re-sealed: %s", c.table(), c.column(), id, e.getMessage());
+                continue;
             }
-            int done = 0;
-            try (PreparedStatement st = connection.prepareStatement(update)) {
-                for (Object[] row : rows) {
-                    String sealed = (String) row[1];
-                    String fresh;
-                    try {
-                        fresh = box.reseal(sealed);
-                    } catch (SecretBoxException e) {
-                        // the message names no value; the id says where to look
-                        Log.warnf("%s.%s of row %s cannot be re-sealed: %s", c.table(), c.column(), row[0], e.getMessage());
-                        continue;
-                    }
-                    st.setString(1, fresh);
-                    st.setObject(2, row[0]);
-                    st.setString(3, sealed);
-                    done += st.executeUpdate();
-                }
-            }
-            return new Batch(rows.size(), done);
+            done += em.createNativeQuery(update).setParameter(1, fresh).setParameter(2, id).setParameter(3, sealed)
+                    .executeUpdate();
         }
+        return new Batch(rows.size(), done);
     }
 
-    private long countNotCurrent(SealedColumn c) throws SQLException {
+    private long countNotCurrent(SealedColumn c) {
         // "< or >" rather than "<>": both halves can use the index on the header (V10)
         String header = "left(" + c.column() + ", " + SecretBox.HEADER_LENGTH + ")";
-        String sql = "select count(*) from " + c.table() + " where " + c.sealedRows() + " and (" + header + " < ? or "
-                + header + " > ?)";
-        try (Connection connection = db.getConnection(); PreparedStatement st = connection.prepareStatement(sql)) {
-            st.setString(1, box.currentHeader());
-            st.setString(2, box.currentHeader());
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        String sql = "select count(*) from " + c.table() + " where " + c.sealedRows() + " and (" + header + " < ?1 or "
+                + header + " > ?1)";
+        return em.unwrap(Session.class).createNativeQuery(sql, Long.class).setParameter(1, box.currentHeader())
+                .getSingleResult();
     }
 }

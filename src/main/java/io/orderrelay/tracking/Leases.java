@@ -17,6 +17,8 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.orderrelay.order.OrderState;
+
 /**
  * The {@code tracking_leases} table: which replica follows which open order. Plain JDBC, autocommit: each
  * statement is its own short transaction, run on the trackers' lease thread. The connections come from a small pool
@@ -31,6 +33,15 @@ public class Leases {
     }
 
     /**
+     * {@link OrderState#UNTRACKABLE} as an SQL list. Written into the statement rather than bound: PostgreSQL
+     * only uses the partial index orders_trackable (V2) when it can prove the query's predicate implies the
+     * index's, which it cannot do with a bind parameter once the driver switches to a generic prepared plan.
+     * The names are our own constants, never input.
+     */
+    private static final String UNTRACKABLE = OrderState.UNTRACKABLE.stream()
+            .map(s -> "'" + s + "'").collect(java.util.stream.Collectors.joining(", "));
+
+    /**
      * Open orders without a live lease, oldest first; the order rows are locked with SKIP LOCKED so that two
      * replicas claiming at once take different orders, and the upsert only replaces a lease that has expired
      * (checked on the latest committed row), so an order never gets two live owners.
@@ -40,8 +51,7 @@ public class Leases {
                 select o.id from orders o
                 left join tracking_leases l on l.order_id = o.id
                 where o.upstream_order_id is not null
-                  and o.state not in ('Submitting', 'SubmissionUncertain', 'Rejected', 'Done', 'Expired', 'PaymentFailed',
-                                      'PaymentSetupFailed', 'Refunded', 'Canceled')
+                  and o.state not in (%s)
                   and (l.order_id is null or l.expires_at < now())
                 order by o.created_at
                 limit ?
@@ -54,7 +64,7 @@ public class Leases {
                 returning order_id
             )
             select o.id, o.upstream_order_id, o.country_code from taken t join orders o on o.id = t.order_id
-            """;
+            """.formatted(UNTRACKABLE);
 
     private final DataSource dataSource;
 

@@ -1,8 +1,6 @@
 package io.orderrelay.tracking;
 
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Tuple;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
@@ -32,6 +31,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
+import org.hibernate.Session;
 
 /**
  * Feeds the viewers of {@code GET /v1/orders/{id}/events} from our database only (never upstream): a viewer is
@@ -136,12 +136,14 @@ public class OrderEventFeed {
         }
         List<UUID> ids = List.copyOf(viewers.keySet());
         vertx.executeBlocking(() -> QuarkusTransaction.requiringNew().call(() -> {
-            @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("select id, sequence from orders where id = any(cast(?1 as uuid[]))")
-                    .setParameter(1, ids.stream().map(UUID::toString).toArray(String[]::new)).getResultList();
-            for (Object[] r : rows) {
-                UUID id = (UUID) r[0];
-                int sequence = ((Number) r[1]).intValue();
+            List<Tuple> rows = em.unwrap(Session.class)
+                    .createNativeQuery("select id, sequence from orders where id = any(cast(?1 as uuid[]))", Tuple.class)
+                    .setParameter(1, ids.stream().map(UUID::toString).toArray(String[]::new))
+                    .addScalar("id", UUID.class).addScalar("sequence", Integer.class)
+                    .getResultList();
+            for (Tuple r : rows) {
+                UUID id = r.get("id", UUID.class);
+                int sequence = r.get("sequence", Integer.class);
                 Set<EventViewer> set = viewers.get(id);
                 if (set != null) {
                     set.stream().filter(v -> v.position() < sequence).forEach(EventViewer::poke);
@@ -184,36 +186,29 @@ public class OrderEventFeed {
     EventViewer.Batch read(UUID orderId, int afterSequence, int limit) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Order order = Order.findById(orderId);
-            @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("""
+            List<Tuple> rows = em.unwrap(Session.class).createNativeQuery("""
                     select t.sequence, t.event_id, t.from_state, t.to_state, t.occurred_at, t.source,
-                           convert_from(b.payload, 'UTF8')
+                           convert_from(b.payload, 'UTF8') as payload
                     from order_transitions t left join outbox b on b.event_id = t.event_id
-                    where t.order_id = ?1 and t.sequence > ?2 order by t.sequence limit ?3""")
-                    .setParameter(1, orderId).setParameter(2, afterSequence).setParameter(3, limit).getResultList();
+                    where t.order_id = ?1 and t.sequence > ?2 order by t.sequence limit ?3""", Tuple.class)
+                    .setParameter(1, orderId).setParameter(2, afterSequence).setParameter(3, limit)
+                    .addScalar("sequence", Integer.class).addScalar("event_id", UUID.class)
+                    .addScalar("from_state", String.class).addScalar("to_state", String.class)
+                    .addScalar("occurred_at", Instant.class).addScalar("source", String.class)
+                    .addScalar("payload", String.class)
+                    .getResultList();
             List<EventViewer.Row> out = new ArrayList<>(rows.size());
-            for (Object[] r : rows) {
-                TransitionView transition = new TransitionView(((Number) r[0]).intValue(), (String) r[2],
-                        (String) r[3], instant(r[4]), (String) r[5]);
-                String payload = (String) r[6];
+            for (Tuple r : rows) {
+                TransitionView transition = TransitionView.of(r);
+                String payload = r.get("payload", String.class);
                 if (payload == null) {
                     // outbox row pruned (or never written): the same envelope, with the order as it is now
-                    payload = json.writeValueAsString(envelopes.tree(
-                            new TransitionRecorded((UUID) r[1], views.view(order), transition, null), false));
+                    payload = json.writeValueAsString(envelopes.tree(new TransitionRecorded(
+                            r.get("event_id", UUID.class), views.view(order), transition, null), false));
                 }
                 out.add(new EventViewer.Row(transition.sequence(), payload));
             }
             return new EventViewer.Batch(out, order.state, order.sequence);
         });
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Timestamp t) {
-            return t.toInstant();
-        }
-        if (value instanceof OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        return (Instant) value;
     }
 }

@@ -1,30 +1,30 @@
 package io.orderrelay.webhook;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import javax.sql.DataSource;
-
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Tuple;
+import jakarta.transaction.Transactional;
+
+import org.hibernate.Session;
 
 /**
  * The claim side of webhook_deliveries: which due heads this replica sends now. Claims use
  * {@code FOR UPDATE SKIP LOCKED} plus a lease ({@code claimed_until}), so replicas share the work and a crashed
- * replica's claims are taken over when the lease runs out.
+ * replica's claims are taken over when the lease runs out. Each call is one statement in a transaction of its own.
  */
 @ApplicationScoped
+@Transactional
 public class DeliveryQueue {
 
-    private final DataSource db;
+    private final EntityManager em;
 
-    public DeliveryQueue(DataSource db) {
-        this.db = db;
+    public DeliveryQueue(EntityManager em) {
+        this.em = em;
     }
 
     /**
@@ -39,7 +39,7 @@ public class DeliveryQueue {
             return List.of();
         }
         UUID token = UUID.randomUUID();
-        try (Connection c = db.getConnection(); PreparedStatement st = c.prepareStatement("""
+        return em.unwrap(Session.class).createNativeQuery("""
                 with busy as (
                   select endpoint_id, count(*) as n from webhook_deliveries
                   where status = 'pending' and claimed_until is not null and claimed_until > now()
@@ -52,48 +52,41 @@ public class DeliveryQueue {
                     where d.endpoint_id = e.id and d.status = 'pending' and d.next_attempt_at <= now()
                       and (d.claimed_until is null or d.claimed_until <= now())
                     order by d.next_attempt_at, d.id
-                    limit greatest(? - coalesce(b.n, 0), 0)
+                    limit greatest(?1 - coalesce(b.n, 0), 0)
                     for update of d skip locked) x
                   where e.enabled
                   order by x.next_attempt_at
-                  limit ?)
+                  limit ?2)
                 update webhook_deliveries d
-                set claimed_until = now() + make_interval(secs => ?), claim_token = ?
+                set claimed_until = now() + make_interval(secs => ?3), claim_token = ?4
                 from picked, webhook_endpoints e
                 where d.id = picked.id and e.id = d.endpoint_id
                 returning d.id, d.endpoint_id, d.event_id, d.order_id, d.body, d.body_sealed, d.attempt_count,
-                  d.retry_base, e.url, e.secret, e.previous_secret, e.previous_secret_until""")) {
-            st.setInt(1, perEndpoint);
-            st.setInt(2, limit);
-            st.setDouble(3, lease.toMillis() / 1000.0);
-            st.setObject(4, token);
-            List<DeliveryStore.Claimed> claimed = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    claimed.add(new DeliveryStore.Claimed(Jdbc.uuid(rs, "id"), Jdbc.uuid(rs, "endpoint_id"),
-                            Jdbc.uuid(rs, "event_id"), Jdbc.uuid(rs, "order_id"), rs.getString("body"),
-                            rs.getBoolean("body_sealed"), rs.getInt("attempt_count"), rs.getInt("retry_base"), token,
-                            rs.getString("url"), rs.getString("secret"), rs.getString("previous_secret"),
-                            Jdbc.instant(rs, "previous_secret_until")));
-                }
-            }
-            return claimed;
-        } catch (SQLException e) {
-            throw Jdbc.failure(e);
-        }
+                  d.retry_base, e.url, e.secret, e.previous_secret, e.previous_secret_until""", Tuple.class)
+                .setParameter(1, perEndpoint).setParameter(2, limit).setParameter(3, lease.toMillis() / 1000.0)
+                .setParameter(4, token)
+                .addScalar("id", UUID.class).addScalar("endpoint_id", UUID.class).addScalar("event_id", UUID.class)
+                .addScalar("order_id", UUID.class).addScalar("body", String.class).addScalar("body_sealed", Boolean.class)
+                .addScalar("attempt_count", Integer.class).addScalar("retry_base", Integer.class)
+                .addScalar("url", String.class).addScalar("secret", String.class)
+                .addScalar("previous_secret", String.class).addScalar("previous_secret_until", Instant.class)
+                .getResultList().stream()
+                .map(t -> new DeliveryStore.Claimed(t.get("id", UUID.class), t.get("endpoint_id", UUID.class),
+                        t.get("event_id", UUID.class), t.get("order_id", UUID.class), t.get("body", String.class),
+                        t.get("body_sealed", Boolean.class), t.get("attempt_count", Integer.class),
+                        t.get("retry_base", Integer.class), token, t.get("url", String.class),
+                        t.get("secret", String.class), t.get("previous_secret", String.class),
+                        t.get("previous_secret_until", Instant.class)))
+                .toList();
     }
 
     /** Extends this replica's claim while its attempt is still being recorded; false when the claim is lost. */
     public boolean renew(DeliveryStore.Claimed claim, Duration lease) {
-        try (Connection c = db.getConnection(); PreparedStatement st = c.prepareStatement("""
-                update webhook_deliveries set claimed_until = now() + make_interval(secs => ?)
-                where id = ? and claim_token = ?""")) {
-            st.setDouble(1, lease.toMillis() / 1000.0);
-            st.setObject(2, claim.id());
-            st.setObject(3, claim.claimToken());
-            return st.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw Jdbc.failure(e);
-        }
+        return em.createNativeQuery("""
+                update webhook_deliveries set claimed_until = now() + make_interval(secs => ?1)
+                where id = ?2 and claim_token = ?3""")
+                .setParameter(1, lease.toMillis() / 1000.0).setParameter(2, claim.id())
+                .setParameter(3, claim.claimToken())
+                .executeUpdate() > 0;
     }
 }

@@ -1,10 +1,5 @@
 package io.orderrelay.webhook;
 
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,9 +9,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Tuple;
+import jakarta.transaction.Transactional;
+
+
+import org.hibernate.Session;
+import org.hibernate.query.NativeQuery;
 
 /**
  * webhook_deliveries and webhook_attempts: writing deliveries, retries by hand, reading them back. Claims are in
@@ -29,6 +30,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * cannot miss each other.
  */
 @ApplicationScoped
+@Transactional
 public class DeliveryStore {
 
     public static final String PENDING = "pending";
@@ -37,10 +39,10 @@ public class DeliveryStore {
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
 
-    private final DataSource db;
+    private final EntityManager em;
 
-    public DeliveryStore(DataSource db) {
-        this.db = db;
+    public DeliveryStore(EntityManager em) {
+        this.em = em;
     }
 
     /** A delivery to write; {@code body} already sealed when {@code sealed}. */
@@ -66,35 +68,24 @@ public class DeliveryStore {
         if (deliveries.isEmpty()) {
             return;
         }
-        try (Connection c = db.getConnection(); PreparedStatement st = c.prepareStatement("""
-                insert into webhook_deliveries (id, endpoint_id, event_id, event_type, order_id, sequence, body,
-                  body_sealed, status, next_attempt_at, created_at)
-                select ?, ?, ?, ?, ?, ?, ?, ?,
-                  case when exists (select 1 from webhook_deliveries w where w.endpoint_id = ? and w.order_id = ?
-                                    and w.status in ('pending', 'waiting'))
-                       then 'waiting' else 'pending' end, ?, ?""")) {
-            // lines locked in the one order every multi-line transaction uses (AttemptLog too), so none deadlock;
-            // the sort is stable, so one line's events keep their order (the first is its head)
-            List<NewDelivery> sorted = new ArrayList<>(deliveries);
-            sorted.sort(Comparator.comparing(d -> d.orderId() == null ? "" : lineKey(d.endpointId(), d.orderId())));
-            for (NewDelivery d : sorted) {
-                lockLine(c, d.endpointId(), d.orderId());
-                st.setObject(1, d.id());
-                st.setObject(2, d.endpointId());
-                st.setObject(3, d.eventId());
-                st.setString(4, d.eventType());
-                st.setObject(5, d.orderId());
-                st.setObject(6, d.sequence());
-                st.setString(7, d.body());
-                st.setBoolean(8, d.sealed());
-                st.setObject(9, d.endpointId());
-                st.setObject(10, d.orderId());
-                Jdbc.set(st, 11, now);
-                Jdbc.set(st, 12, now);
-                st.executeUpdate();
-            }
-        } catch (SQLException e) {
-            throw Jdbc.failure(e);
+        // lines locked in the one order every multi-line transaction uses (AttemptLog too), so none deadlock;
+        // the sort is stable, so one line's events keep their order (the first is its head)
+        List<NewDelivery> sorted = new ArrayList<>(deliveries);
+        sorted.sort(Comparator.comparing(d -> d.orderId() == null ? "" : lineKey(d.endpointId(), d.orderId())));
+        for (NewDelivery d : sorted) {
+            lockLine(d.endpointId(), d.orderId());
+            sql("""
+                    insert into webhook_deliveries (id, endpoint_id, event_id, event_type, order_id, sequence, body,
+                      body_sealed, status, next_attempt_at, created_at)
+                    select ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+                      case when exists (select 1 from webhook_deliveries w where w.endpoint_id = ?2 and w.order_id = ?5
+                                        and w.status in ('pending', 'waiting'))
+                           then 'waiting' else 'pending' end, ?9, ?9""")
+                    .setParameter(1, d.id()).setParameter(2, d.endpointId()).setParameter(3, d.eventId())
+                    .setParameter(4, d.eventType()).setParameter(5, d.orderId(), UUID.class)
+                    .setParameter(6, d.sequence(), Integer.class).setParameter(7, d.body())
+                    .setParameter(8, d.sealed()).setParameter(9, now)
+                    .executeUpdate();
         }
     }
 
@@ -104,14 +95,12 @@ public class DeliveryStore {
     }
 
     /** Serialises changes to one (endpoint, order) line until the transaction ends; no-op for test events. */
-    private static void lockLine(Connection c, UUID endpointId, UUID orderId) throws SQLException {
+    private void lockLine(UUID endpointId, UUID orderId) {
         if (orderId == null) {
             return;
         }
-        try (PreparedStatement st = c.prepareStatement("select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
-            st.setString(1, lineKey(endpointId, orderId));
-            st.executeQuery().close();
-        }
+        sql("select 1 from pg_advisory_xact_lock(hashtextextended(?1, 0))")
+                .setParameter(1, lineKey(endpointId, orderId)).getSingleResult();
     }
 
     /**
@@ -119,113 +108,93 @@ public class DeliveryStore {
      * Answers false when it is being sent right now. Runs in the caller's transaction.
      */
     public boolean retry(UUID endpointId, UUID deliveryId, UUID orderId, Instant now) {
-        try (Connection c = db.getConnection()) {
-            lockLine(c, endpointId, orderId);
-            try (PreparedStatement st = c.prepareStatement("""
-                    update webhook_deliveries d set
-                      status = case when d.order_id is not null and exists (select 1 from webhook_deliveries w
-                                 where w.endpoint_id = d.endpoint_id and w.order_id = d.order_id and w.id <> d.id
-                                   and w.status in ('pending', 'waiting'))
-                               then 'waiting' else 'pending' end,
-                      next_attempt_at = ?, retry_base = attempt_count, completed_at = null
-                    where d.id = ? and d.endpoint_id = ? and d.status in ('succeeded', 'failed')""")) {
-                Jdbc.set(st, 1, now);
-                st.setObject(2, deliveryId);
-                st.setObject(3, endpointId);
-                if (st.executeUpdate() > 0) {
-                    return true;
-                }
-            }
-            // already pending: bring it forward unless in flight
-            try (PreparedStatement st = c.prepareStatement("""
-                    update webhook_deliveries set next_attempt_at = ?, retry_base = attempt_count
-                    where id = ? and endpoint_id = ? and status in ('pending', 'waiting')
-                      and (claimed_until is null or claimed_until <= now())""")) {
-                Jdbc.set(st, 1, now);
-                st.setObject(2, deliveryId);
-                st.setObject(3, endpointId);
-                return st.executeUpdate() > 0;
-            }
-        } catch (SQLException e) {
-            throw Jdbc.failure(e);
+        lockLine(endpointId, orderId);
+        int ended = sql("""
+                update webhook_deliveries d set
+                  status = case when d.order_id is not null and exists (select 1 from webhook_deliveries w
+                             where w.endpoint_id = d.endpoint_id and w.order_id = d.order_id and w.id <> d.id
+                               and w.status in ('pending', 'waiting'))
+                           then 'waiting' else 'pending' end,
+                  next_attempt_at = ?1, retry_base = attempt_count, completed_at = null
+                where d.id = ?2 and d.endpoint_id = ?3 and d.status in ('succeeded', 'failed')""")
+                .setParameter(1, now).setParameter(2, deliveryId).setParameter(3, endpointId)
+                .executeUpdate();
+        if (ended > 0) {
+            return true;
         }
+        // already pending: bring it forward unless in flight
+        return sql("""
+                update webhook_deliveries set next_attempt_at = ?1, retry_base = attempt_count
+                where id = ?2 and endpoint_id = ?3 and status in ('pending', 'waiting')
+                  and (claimed_until is null or claimed_until <= now())""")
+                .setParameter(1, now).setParameter(2, deliveryId).setParameter(3, endpointId)
+                .executeUpdate() > 0;
     }
 
     public Optional<Row> find(UUID endpointId, UUID deliveryId) {
-        List<Row> rows = rows("select * from webhook_deliveries where endpoint_id = ? and id = ?", st -> {
-            st.setObject(1, endpointId);
-            st.setObject(2, deliveryId);
-        });
-        return rows.stream().findFirst();
+        return rows(query("select * from webhook_deliveries where endpoint_id = ?1 and id = ?2")
+                .setParameter(1, endpointId).setParameter(2, deliveryId)).stream().findFirst();
     }
 
     /** Newest first; {@code before} is the last id of the previous page (ids are time-ordered). */
     public List<Row> list(UUID endpointId, String status, UUID before, int limit) {
-        return rows("""
+        return rows(query("""
                 select * from webhook_deliveries
-                where endpoint_id = ? and (?::text is null or status = ? or (? = 'pending' and status = 'waiting'))
-                  and (?::uuid is null or id < ?)
-                order by id desc limit ?""", st -> {
-            st.setObject(1, endpointId);
-            st.setString(2, status);
-            st.setString(3, status);
-            st.setString(4, status);
-            st.setObject(5, before);
-            st.setObject(6, before);
-            st.setInt(7, limit);
-        });
+                where endpoint_id = ?1 and (cast(?2 as text) is null or status = ?2 or (?2 = 'pending' and status = 'waiting'))
+                  and (cast(?3 as uuid) is null or id < ?3)
+                order by id desc limit ?4""")
+                .setParameter(1, endpointId).setParameter(2, status, String.class)
+                .setParameter(3, before, UUID.class).setParameter(4, limit));
     }
 
     /** Pending deliveries per enabled endpoint, for the backlog gauge. */
     public Map<UUID, Long> backlog() {
         Map<UUID, Long> backlog = new LinkedHashMap<>();
-        try (Connection c = db.getConnection(); PreparedStatement st = c.prepareStatement("""
-                select d.endpoint_id, count(*) from webhook_deliveries d
-                where d.status in ('pending', 'waiting') group by d.endpoint_id""");
-                ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                backlog.put(Jdbc.uuid(rs, "endpoint_id"), rs.getLong(2));
-            }
-        } catch (SQLException e) {
-            throw Jdbc.failure(e);
-        }
+        em.unwrap(Session.class).createNativeQuery("""
+                select d.endpoint_id, count(*) as n from webhook_deliveries d
+                where d.status in ('pending', 'waiting') group by d.endpoint_id""", Tuple.class)
+                .addScalar("endpoint_id", UUID.class).addScalar("n", Long.class)
+                .getResultList()
+                .forEach(t -> backlog.put(t.get("endpoint_id", UUID.class), t.get("n", Long.class)));
         return backlog;
     }
 
-    private List<Row> rows(String sql, EndpointStore.Binder binder) {
-        try (Connection c = db.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
-            binder.bind(st);
-            Map<UUID, Row> rows = new LinkedHashMap<>();
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    UUID id = Jdbc.uuid(rs, "id");
-                    String stored = rs.getString("status");
-                    String status = WAITING.equals(stored) ? PENDING : stored;
-                    rows.put(id, new Row(id, Jdbc.uuid(rs, "endpoint_id"), Jdbc.uuid(rs, "event_id"),
-                            rs.getString("event_type"), Jdbc.uuid(rs, "order_id"), Jdbc.integer(rs, "sequence"), status,
-                            PENDING.equals(stored) ? Jdbc.instant(rs, "next_attempt_at") : null, new ArrayList<>()));
-                }
-            }
-            if (!rows.isEmpty()) {
-                try (PreparedStatement st2 = c.prepareStatement("""
-                        select * from webhook_attempts where delivery_id = any(?) order by delivery_id, attempt""")) {
-                    st2.setArray(1, uuids(c, new ArrayList<>(rows.keySet())));
-                    try (ResultSet rs = st2.executeQuery()) {
-                        while (rs.next()) {
-                            rows.get(Jdbc.uuid(rs, "delivery_id")).attempts().add(new Attempt(Jdbc.instant(rs, "at"),
-                                    Jdbc.integer(rs, "status_code"), rs.getLong("duration_ms"), rs.getString("error"),
-                                    rs.getString("response_excerpt")));
-                        }
-                    }
-                }
-            }
-            return new ArrayList<>(rows.values());
-        } catch (SQLException e) {
-            throw Jdbc.failure(e);
-        }
+    private NativeQuery<?> sql(String sql) {
+        return em.unwrap(Session.class).createNativeQuery(sql);
     }
 
-    private static Array uuids(Connection c, List<UUID> ids) throws SQLException {
-        return c.createArrayOf("uuid", ids.toArray());
+    private NativeQuery<Tuple> query(String sql) {
+        return em.unwrap(Session.class).createNativeQuery(sql, Tuple.class)
+                .addScalar("id", UUID.class).addScalar("endpoint_id", UUID.class).addScalar("event_id", UUID.class)
+                .addScalar("event_type", String.class).addScalar("order_id", UUID.class)
+                .addScalar("sequence", Integer.class).addScalar("status", String.class)
+                .addScalar("next_attempt_at", Instant.class);
+    }
+
+    private List<Row> rows(NativeQuery<Tuple> query) {
+        Map<UUID, Row> rows = new LinkedHashMap<>();
+        for (Tuple t : query.getResultList()) {
+            UUID id = t.get("id", UUID.class);
+            String stored = t.get("status", String.class);
+            String status = WAITING.equals(stored) ? PENDING : stored;
+            rows.put(id, new Row(id, t.get("endpoint_id", UUID.class), t.get("event_id", UUID.class),
+                    t.get("event_type", String.class), t.get("order_id", UUID.class), t.get("sequence", Integer.class),
+                    status, PENDING.equals(stored) ? t.get("next_attempt_at", Instant.class) : null, new ArrayList<>()));
+        }
+        if (!rows.isEmpty()) {
+            em.unwrap(Session.class).createNativeQuery("""
+                    select delivery_id, at, status_code, duration_ms, error, response_excerpt from webhook_attempts
+                    where delivery_id in (?1) order by delivery_id, attempt""", Tuple.class)
+                    .setParameterList(1, rows.keySet())
+                    .addScalar("delivery_id", UUID.class).addScalar("at", Instant.class)
+                    .addScalar("status_code", Integer.class).addScalar("duration_ms", Long.class)
+                    .addScalar("error", String.class).addScalar("response_excerpt", String.class)
+                    .getResultList()
+                    .forEach(a -> rows.get(a.get("delivery_id", UUID.class)).attempts().add(new Attempt(
+                            a.get("at", Instant.class), a.get("status_code", Integer.class),
+                            a.get("duration_ms", Long.class), a.get("error", String.class),
+                            a.get("response_excerpt", String.class))));
+        }
+        return new ArrayList<>(rows.values());
     }
 }

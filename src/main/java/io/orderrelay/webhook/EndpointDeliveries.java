@@ -1,7 +1,6 @@
 package io.orderrelay.webhook;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
@@ -19,13 +18,15 @@ public class EndpointDeliveries {
     private final DeliveryStore deliveries;
     private final WebhookBodies bodies;
     private final WebhookFanOut fanOut;
+    private final Clock clock;
 
     public EndpointDeliveries(WebhookEndpoints endpoints, DeliveryStore deliveries, WebhookBodies bodies,
-            WebhookFanOut fanOut) {
+            WebhookFanOut fanOut, Clock clock) {
         this.endpoints = endpoints;
         this.deliveries = deliveries;
         this.bodies = bodies;
         this.fanOut = fanOut;
+        this.clock = clock;
     }
 
     /** {@code nextCursor}: the id to pass as {@code before} for the next page, null on the last one. */
@@ -48,7 +49,7 @@ public class EndpointDeliveries {
         DeliveryStore.Row row = deliveries.find(e.id(), deliveryId)
                 .orElseThrow(() -> new WebhookRefusal.UnknownDelivery(deliveryId));
         bodies.restoreIfRemoved(e, deliveryId, row.orderId(), row.sequence());
-        if (!deliveries.retry(e.id(), deliveryId, row.orderId(), Instant.now().truncatedTo(ChronoUnit.MICROS))) {
+        if (!deliveries.retry(e.id(), deliveryId, row.orderId(), clock.instant())) {
             throw new WebhookRefusal.DeliveryInFlight();
         }
         fanOut.wakeAfterCommit();

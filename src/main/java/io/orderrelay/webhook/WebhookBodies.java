@@ -1,15 +1,13 @@
 package io.orderrelay.webhook;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Tuple;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +20,7 @@ import io.orderrelay.outbox.EventEnvelopes;
 import io.orderrelay.order.TransitionRecorded;
 import io.orderrelay.order.TransitionView;
 import io.orderrelay.security.SecretBox;
+import org.hibernate.Session;
 
 /**
  * The bytes a webhook carries. For a transition they are the Kafka record's envelope (the one place that calls the
@@ -68,14 +67,15 @@ public class WebhookBodies {
 
     /** Like {@link #rebuilt(Endpoint, UUID, TransitionView, UUID)} for the order's transition {@code sequence}. */
     public String rebuilt(Endpoint endpoint, UUID orderId, int sequence) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
-                select event_id, from_state, to_state, occurred_at, source from order_transitions
-                where order_id = ?1 and sequence = ?2""")
-                .setParameter(1, orderId).setParameter(2, sequence).getResultList();
-        Object[] t = rows.get(0);
-        return rebuilt(endpoint, orderId, new TransitionView(sequence, (String) t[1], (String) t[2], instant(t[3]),
-                (String) t[4]), (UUID) t[0]);
+        Tuple t = em.unwrap(Session.class).createNativeQuery("""
+                select sequence, event_id, from_state, to_state, occurred_at, source from order_transitions
+                where order_id = ?1 and sequence = ?2""", Tuple.class)
+                .setParameter(1, orderId).setParameter(2, sequence)
+                .addScalar("sequence", Integer.class).addScalar("event_id", UUID.class)
+                .addScalar("from_state", String.class).addScalar("to_state", String.class)
+                .addScalar("occurred_at", Instant.class).addScalar("source", String.class)
+                .getSingleResult();
+        return rebuilt(endpoint, orderId, TransitionView.of(t), t.get("event_id", UUID.class));
     }
 
     /**
@@ -92,19 +92,6 @@ public class WebhookBodies {
             em.createNativeQuery("update webhook_deliveries set body = ?1 where id = ?2 and body is null")
                     .setParameter(1, rebuilt(endpoint, orderId, sequence)).setParameter(2, deliveryId).executeUpdate();
         }
-    }
-
-    static Instant instant(Object value) {
-        if (value instanceof Timestamp ts) {
-            return ts.toInstant();
-        }
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof OffsetDateTime o) {
-            return o.toInstant();
-        }
-        throw new IllegalStateException("unexpected time type " + value.getClass());
     }
 
     private JsonNode readTree(String text) {

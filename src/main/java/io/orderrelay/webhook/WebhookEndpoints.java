@@ -1,7 +1,7 @@
 package io.orderrelay.webhook;
 
+import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -25,14 +25,16 @@ public class WebhookEndpoints {
     private final SecretBox box;
     private final WebhookSettings settings;
     private final WebhookLimits limits;
+    private final Clock clock;
 
     public WebhookEndpoints(EndpointStore endpoints, EndpointRules rules, SecretBox box, WebhookSettings settings,
-            WebhookLimits limits) {
+            WebhookLimits limits, Clock clock) {
         this.endpoints = endpoints;
         this.rules = rules;
         this.box = box;
         this.settings = settings;
         this.limits = limits;
+        this.clock = clock;
     }
 
     /** The request to create one. */
@@ -126,7 +128,7 @@ public class WebhookEndpoints {
         return new Created(rotated, secret);
     }
 
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    private Instant now() {
+        return clock.instant();
     }
 }

@@ -1,15 +1,13 @@
 package io.orderrelay.webhook;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 
-import javax.sql.DataSource;
-
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -23,12 +21,14 @@ public class WebhookHousekeeping {
 
     private static final int CHUNK = 5_000;
 
-    private final DataSource db;
+    private final EntityManager em;
     private final WebhookLimits limits;
+    private final Clock clock;
 
-    public WebhookHousekeeping(DataSource db, WebhookLimits limits) {
-        this.db = db;
+    public WebhookHousekeeping(EntityManager em, WebhookLimits limits, Clock clock) {
+        this.em = em;
         this.limits = limits;
+        this.clock = clock;
     }
 
     /** Several replicas pruning at once is harmless: each chunk is a short statement of its own. */
@@ -46,14 +46,14 @@ public class WebhookHousekeeping {
     }
 
     public Pruned prune() {
-        Instant before = Instant.now().minus(limits.retention());
+        Instant before = clock.instant().minus(limits.retention());
         int deliveries = chunked("""
                 delete from webhook_deliveries where id in (
                   select id from webhook_deliveries
-                  where status in ('succeeded', 'failed') and completed_at < ? limit ?)""", before);
+                  where status in ('succeeded', 'failed') and completed_at < ?1 limit ?2)""", before);
         int attempts = chunked("""
                 delete from webhook_attempts where (delivery_id, attempt) in (
-                  select delivery_id, attempt from webhook_attempts where at < ? limit ?)""", before);
+                  select delivery_id, attempt from webhook_attempts where at < ?1 limit ?2)""", before);
         if (deliveries + attempts > 0) {
             Log.infof("Pruned %d webhook deliveries and %d attempts older than %s", deliveries, attempts, before);
         }
@@ -64,13 +64,8 @@ public class WebhookHousekeeping {
         int total = 0;
         int done;
         do {
-            try (Connection c = db.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
-                Jdbc.set(st, 1, before);
-                st.setInt(2, CHUNK);
-                done = st.executeUpdate();
-            } catch (SQLException e) {
-                throw Jdbc.failure(e);
-            }
+            done = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(sql)
+                    .setParameter(1, before).setParameter(2, CHUNK).executeUpdate());
             total += done;
         } while (done == CHUNK);
         return total;

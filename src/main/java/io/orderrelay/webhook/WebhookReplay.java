@@ -1,5 +1,6 @@
 package io.orderrelay.webhook;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -8,11 +9,13 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
 
 import io.orderrelay.order.Ids;
 import io.orderrelay.order.OrderState;
 import io.orderrelay.order.TransitionView;
+import org.hibernate.Session;
 
 /**
  * POST .../replay: queues again the partner's events since a time for one endpoint. Bounded, whoever calls it and
@@ -29,15 +32,17 @@ public class WebhookReplay {
     private final WebhookFanOut fanOut;
     private final WebhookLimits limits;
     private final EntityManager em;
+    private final Clock clock;
 
     public WebhookReplay(WebhookEndpoints endpoints, DeliveryStore deliveries, WebhookBodies bodies,
-            WebhookFanOut fanOut, WebhookLimits limits, EntityManager em) {
+            WebhookFanOut fanOut, WebhookLimits limits, EntityManager em, Clock clock) {
         this.endpoints = endpoints;
         this.deliveries = deliveries;
         this.bodies = bodies;
         this.fanOut = fanOut;
         this.limits = limits;
         this.em = em;
+        this.clock = clock;
     }
 
     /** {@code until}: the time of the last event looked at; when {@code truncated}, call again with it as since. */
@@ -51,7 +56,8 @@ public class WebhookReplay {
     @Transactional
     public Replayed replay(String partnerId, UUID id, Instant since) {
         Endpoint e = endpoints.get(partnerId, id);
-        Instant oldest = Instant.now().minus(limits.replay().maxWindow());
+        Instant now = clock.instant();
+        Instant oldest = now.minus(limits.replay().maxWindow());
         if (since.isBefore(oldest)) {
             throw WebhookRefusal.Invalid.field("since", "must be at most " + limits.replay().maxWindow().toDays()
                     + " days ago (" + oldest.truncatedTo(ChronoUnit.SECONDS) + ")");
@@ -65,8 +71,7 @@ public class WebhookReplay {
             throw new WebhookRefusal.ReplayRunning();
         }
         int max = limits.replay().maxEvents();
-        @SuppressWarnings("unchecked")
-        List<Object[]> transitions = em.createNativeQuery("""
+        List<Tuple> transitions = em.unwrap(Session.class).createNativeQuery("""
                 select t.order_id, t.sequence, t.event_id, t.from_state, t.to_state, t.occurred_at, t.source,
                   (select d.body from webhook_deliveries d where d.endpoint_id = ?1 and d.event_id = t.event_id
                    and d.body is not null order by d.id limit 1) as sent_body,
@@ -74,32 +79,35 @@ public class WebhookReplay {
                           and q.status in ('pending', 'waiting')) as queued
                 from order_transitions t join orders o on o.id = t.order_id
                 where o.partner_id = ?2 and t.occurred_at >= ?3
-                order by t.occurred_at, t.order_id, t.sequence""")
+                order by t.occurred_at, t.order_id, t.sequence""", Tuple.class)
                 .setParameter(1, e.id())
                 .setParameter(2, partnerId)
-                .setParameter(3, java.sql.Timestamp.from(since))
+                .setParameter(3, since)
+                .addScalar("order_id", UUID.class).addScalar("sequence", Integer.class)
+                .addScalar("event_id", UUID.class).addScalar("from_state", String.class)
+                .addScalar("to_state", String.class).addScalar("occurred_at", Instant.class)
+                .addScalar("source", String.class).addScalar("sent_body", String.class)
+                .addScalar("queued", Boolean.class)
                 .setMaxResults(max + 1)
                 .getResultList();
         boolean truncated = transitions.size() > max;
         List<DeliveryStore.NewDelivery> rows = new ArrayList<>();
         Instant until = null;
-        for (Object[] t : transitions.subList(0, Math.min(transitions.size(), max))) {
-            UUID orderId = (UUID) t[0];
-            int sequence = ((Number) t[1]).intValue();
-            UUID eventId = (UUID) t[2];
-            String to = (String) t[4];
-            Instant at = WebhookBodies.instant(t[5]);
-            until = at;
-            String type = OrderState.eventType(to);
-            if (!e.wants(type) || Boolean.TRUE.equals(t[8])) {
+        for (Tuple t : transitions.subList(0, Math.min(transitions.size(), max))) {
+            UUID orderId = t.get("order_id", UUID.class);
+            UUID eventId = t.get("event_id", UUID.class);
+            TransitionView transition = TransitionView.of(t);
+            until = transition.occurredAt();
+            String type = OrderState.eventType(transition.toState());
+            if (!e.wants(type) || t.get("queued", Boolean.class)) {
                 continue; // not subscribed, or still queued: it goes out anyway, once
             }
-            String body = t[7] != null ? (String) t[7]
-                    : bodies.rebuilt(e, orderId, new TransitionView(sequence, (String) t[3], to, at, (String) t[6]), eventId);
-            rows.add(new DeliveryStore.NewDelivery(Ids.newId(), e.id(), eventId, type, orderId, sequence, body,
-                    e.includeSecrets()));
+            String sent = t.get("sent_body", String.class);
+            String body = sent != null ? sent : bodies.rebuilt(e, orderId, transition, eventId);
+            rows.add(new DeliveryStore.NewDelivery(Ids.newId(), e.id(), eventId, type, orderId, transition.sequence(),
+                    body, e.includeSecrets()));
         }
-        deliveries.insert(rows, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        deliveries.insert(rows, now);
         if (!rows.isEmpty()) {
             fanOut.wakeAfterCommit();
         }

@@ -1,8 +1,8 @@
 package io.orderrelay.webhook;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
@@ -19,13 +19,15 @@ public class WebhookTestEvents {
     private final DeliveryStore deliveries;
     private final WebhookBodies bodies;
     private final WebhookFanOut fanOut;
+    private final Clock clock;
 
     public WebhookTestEvents(WebhookEndpoints endpoints, DeliveryStore deliveries, WebhookBodies bodies,
-            WebhookFanOut fanOut) {
+            WebhookFanOut fanOut, Clock clock) {
         this.endpoints = endpoints;
         this.deliveries = deliveries;
         this.bodies = bodies;
         this.fanOut = fanOut;
+        this.clock = clock;
     }
 
     /** Queues the event; answers its delivery. Refused for a disabled endpoint. */
@@ -37,7 +39,7 @@ public class WebhookTestEvents {
         }
         UUID eventId = Ids.newId();
         UUID deliveryId = Ids.newId();
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = clock.instant();
         deliveries.insert(List.of(new DeliveryStore.NewDelivery(deliveryId, e.id(), eventId, EventTypes.TEST, null,
                 null, new String(bodies.test(eventId, e, now), StandardCharsets.UTF_8), false)), now);
         fanOut.wakeAfterCommit();
