@@ -14,6 +14,7 @@ import io.orderrelay.order.TransitionWriter;
 import io.orderrelay.support.Api;
 import io.orderrelay.support.UpstreamFixtures;
 import io.orderrelay.upstream.UpstreamOrder;
+import io.quarkus.arc.Arc;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** Places orders through the API (WireMock upstream) and moves them on as upstream snapshots would. */
@@ -23,14 +24,15 @@ final class OrderDriver {
     static final int LIFECYCLE_TRANSITIONS = 5;
     static final String PIN = "PIN-SECRET-7731";
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final WireMockServer upstream;
     private final TransitionWriter writer;
-    private final ObjectMapper json;
 
-    OrderDriver(WireMockServer upstream, TransitionWriter writer, ObjectMapper json) {
+    /** Inside a @QuarkusTest: the transitions go through the application's own {@link TransitionWriter}. */
+    OrderDriver(WireMockServer upstream) {
         this.upstream = upstream;
-        this.writer = writer;
-        this.json = json;
+        this.writer = Arc.container().instance(TransitionWriter.class).get();
     }
 
     record Placed(UUID id, String upstreamId) {
@@ -81,7 +83,7 @@ final class OrderDriver {
 
     private ObjectNode read(String text) {
         try {
-            return (ObjectNode) json.readTree(text);
+            return (ObjectNode) JSON.readTree(text);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

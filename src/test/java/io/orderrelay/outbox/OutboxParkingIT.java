@@ -15,9 +15,7 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.orderrelay.order.TransitionWriter;
 import io.orderrelay.security.TestKeys;
 import io.orderrelay.support.Api;
 import io.orderrelay.support.WireMockUpstream;
@@ -77,10 +75,6 @@ class OutboxParkingIT {
     @InjectUpstream
     WireMockServer upstream;
     @Inject
-    TransitionWriter writer;
-    @Inject
-    ObjectMapper json;
-    @Inject
     EntityManager em;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -91,7 +85,7 @@ class OutboxParkingIT {
     @BeforeEach
     void setUp() throws Exception {
         upstream.resetAll();
-        orders = new OrderDriver(upstream, writer, json);
+        orders = new OrderDriver(upstream);
         try (Admin admin = admin()) {
             if (!admin.listTopics().names().get().contains(TOPIC)) {
                 admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1)
