@@ -59,7 +59,7 @@ public class PackagedAppStack implements QuarkusTestResourceLifecycleManager {
 
     /** Validation passes, the create answers WaitingForPayment, the stream brings the rest up to Done. */
     private static void stubOneOrder(WireMockServer upstream) {
-        upstream.stubFor(post("/v5/orders/validations").willReturn(okJson("{\"problems\": null}")));
+        upstream.stubFor(post("/v5/orders/validations").willReturn(okJson(UpstreamFixtures.VALID)));
         upstream.stubFor(post("/v5/orders").willReturn(
                 okJson(UpstreamFixtures.order(UPSTREAM_ORDER_ID, "WaitingForPayment", 1764064800.5))));
         upstream.stubFor(get(urlPathEqualTo("/v5/orders/" + UPSTREAM_ORDER_ID)).willReturn(

@@ -1,5 +1,6 @@
 package io.orderrelay.order;
 
+import static io.orderrelay.support.UpstreamFixtures.VALID;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -46,8 +47,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(WireMockUpstream.class)
 class IdempotentPlacementTest {
-
-    private static final String VALID = "{\"problems\": null}";
 
     @InjectUpstream
     WireMockServer upstream;

@@ -1,5 +1,6 @@
 package io.orderrelay.order;
 
+import static io.orderrelay.support.UpstreamFixtures.VALID;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -32,8 +33,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(WireMockUpstream.class)
 class OrderPlacementTest {
-
-    private static final String VALID = "{\"problems\": null}";
 
     @InjectUpstream
     WireMockServer upstream;

@@ -41,7 +41,7 @@ final class OrderDriver {
     /** Submitting (1) and WaitingForPayment (2), from the create call. */
     Placed place() {
         String upstreamId = UUID.randomUUID().toString();
-        upstream.stubFor(post("/v5/orders/validations").willReturn(okJson("{\"problems\": null}")));
+        upstream.stubFor(post("/v5/orders/validations").willReturn(okJson(UpstreamFixtures.VALID)));
         upstream.stubFor(post("/v5/orders")
                 .willReturn(okJson(UpstreamFixtures.order(upstreamId, "WaitingForPayment", 1764064800.5))));
         String id = Api.json(UpstreamFixtures.createBody(UpstreamFixtures.reference())).post("/v1/orders")

@@ -5,6 +5,9 @@ import java.util.UUID;
 /** JSON as upstream sends it (docs/upstream.md), for WireMock stubs. */
 public final class UpstreamFixtures {
 
+    /** Upstream's answer to a validation that found nothing wrong. */
+    public static final String VALID = "{\"problems\": null}";
+
     private UpstreamFixtures() {
     }
 
