@@ -59,9 +59,7 @@ class IdempotentPlacementTest {
 
     @BeforeEach
     void reset() {
-        upstream.resetAll();
-        breakers.resetAll();
-        upstream.stubFor(post("/v5/orders/validations").willReturn(okJson(VALID)));
+        UpstreamFixtures.resetAcceptingValidations(upstream, breakers);
     }
 
     @Test

@@ -45,9 +45,7 @@ class OrderPlacementTest {
 
     @BeforeEach
     void reset() {
-        upstream.resetAll();
-        breakers.resetAll();
-        upstream.stubFor(post("/v5/orders/validations").willReturn(okJson(VALID)));
+        UpstreamFixtures.resetAcceptingValidations(upstream, breakers);
     }
 
     @Test
