@@ -62,6 +62,15 @@ final class OrderDriver {
         return order;
     }
 
+    /** Placed and moved to Done (no pin), with the PaymentReceived snapshot (event 3) changed by {@code edit}. */
+    Placed placeAndComplete(java.util.function.Consumer<ObjectNode> paymentReceived) {
+        Placed order = place();
+        observe(order, "PaymentReceived", 1764064810, paymentReceived);
+        observe(order, "WaitingForDelivery", 1764064820, false);
+        observe(order, "Done", 1764064830, false);
+        return order;
+    }
+
     void observe(Placed order, String state, double updatedAt, boolean withPin) {
         observe(order, state, updatedAt, node -> {
             if (withPin) {
