@@ -1,5 +1,6 @@
 package io.orderrelay.order;
 
+import static io.orderrelay.support.UpstreamFixtures.VALID;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -47,8 +48,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(WireMockUpstream.class)
 class IdempotentPlacementTest {
 
-    private static final String VALID = "{\"problems\": null}";
-
     @InjectUpstream
     WireMockServer upstream;
 
@@ -60,9 +59,7 @@ class IdempotentPlacementTest {
 
     @BeforeEach
     void reset() {
-        upstream.resetAll();
-        breakers.resetAll();
-        upstream.stubFor(post("/v5/orders/validations").willReturn(okJson(VALID)));
+        UpstreamFixtures.resetAcceptingValidations(upstream, breakers);
     }
 
     @Test

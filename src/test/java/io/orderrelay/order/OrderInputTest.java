@@ -38,7 +38,7 @@ class OrderInputTest {
     @BeforeEach
     void countOrders() {
         upstream.resetAll();
-        upstream.stubFor(post("/v5/orders/validations").willReturn(okJson("{\"problems\": null}")));
+        upstream.stubFor(post("/v5/orders/validations").willReturn(okJson(UpstreamFixtures.VALID)));
         upstream.stubFor(post("/v5/orders").willReturn(okJson(UpstreamFixtures.newOrder())));
         ordersBefore = orders();
     }

@@ -1,5 +1,6 @@
 package io.orderrelay.order;
 
+import static io.orderrelay.support.UpstreamFixtures.VALID;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -33,8 +34,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(WireMockUpstream.class)
 class OrderPlacementTest {
 
-    private static final String VALID = "{\"problems\": null}";
-
     @InjectUpstream
     WireMockServer upstream;
 
@@ -46,9 +45,7 @@ class OrderPlacementTest {
 
     @BeforeEach
     void reset() {
-        upstream.resetAll();
-        breakers.resetAll();
-        upstream.stubFor(post("/v5/orders/validations").willReturn(okJson(VALID)));
+        UpstreamFixtures.resetAcceptingValidations(upstream, breakers);
     }
 
     @Test

@@ -40,9 +40,7 @@ class UpstreamAnswerLimitsTest {
 
     @BeforeEach
     void reset() {
-        upstream.resetAll();
-        breakers.resetAll();
-        upstream.stubFor(post("/v5/orders/validations").willReturn(okJson("{\"problems\": null}")));
+        UpstreamFixtures.resetAcceptingValidations(upstream, breakers);
     }
 
     @Test

@@ -12,10 +12,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.orderrelay.config.RelayConfig;
-import io.orderrelay.order.TransitionWriter;
 import io.orderrelay.outbox.UnreliableKafka.InjectProxy;
 import io.orderrelay.support.WireMockUpstream;
 import io.orderrelay.support.WireMockUpstream.InjectUpstream;
@@ -38,17 +36,13 @@ class KafkaOutageIT {
     @InjectProxy
     TcpProxy broker;
     @Inject
-    TransitionWriter writer;
-    @Inject
-    ObjectMapper json;
-    @Inject
     EntityManager em;
     @Inject
     RelayConfig config;
 
     @Test
     void keepsRecordingDuringAnOutageAndPublishesTheBacklogInOrderWhenTheBrokerReturns() {
-        OrderDriver orders = new OrderDriver(upstream, writer, json);
+        OrderDriver orders = new OrderDriver(upstream);
         try (TopicReader topic = new TopicReader("localhost:" + broker.port(), config.kafka().topic())) {
             List<OrderDriver.Placed> before = List.of(orders.place(), orders.place(), orders.place());
             List<UUID> all = new ArrayList<>(before.stream().map(OrderDriver.Placed::id).toList());

@@ -14,6 +14,7 @@ import io.orderrelay.order.TransitionWriter;
 import io.orderrelay.support.Api;
 import io.orderrelay.support.UpstreamFixtures;
 import io.orderrelay.upstream.UpstreamOrder;
+import io.quarkus.arc.Arc;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** Places orders through the API (WireMock upstream) and moves them on as upstream snapshots would. */
@@ -23,14 +24,15 @@ final class OrderDriver {
     static final int LIFECYCLE_TRANSITIONS = 5;
     static final String PIN = "PIN-SECRET-7731";
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final WireMockServer upstream;
     private final TransitionWriter writer;
-    private final ObjectMapper json;
 
-    OrderDriver(WireMockServer upstream, TransitionWriter writer, ObjectMapper json) {
+    /** Inside a @QuarkusTest: the transitions go through the application's own {@link TransitionWriter}. */
+    OrderDriver(WireMockServer upstream) {
         this.upstream = upstream;
-        this.writer = writer;
-        this.json = json;
+        this.writer = Arc.container().instance(TransitionWriter.class).get();
     }
 
     record Placed(UUID id, String upstreamId) {
@@ -39,7 +41,7 @@ final class OrderDriver {
     /** Submitting (1) and WaitingForPayment (2), from the create call. */
     Placed place() {
         String upstreamId = UUID.randomUUID().toString();
-        upstream.stubFor(post("/v5/orders/validations").willReturn(okJson("{\"problems\": null}")));
+        upstream.stubFor(post("/v5/orders/validations").willReturn(okJson(UpstreamFixtures.VALID)));
         upstream.stubFor(post("/v5/orders")
                 .willReturn(okJson(UpstreamFixtures.order(upstreamId, "WaitingForPayment", 1764064800.5))));
         String id = Api.json(UpstreamFixtures.createBody(UpstreamFixtures.reference())).post("/v1/orders")
@@ -57,6 +59,15 @@ final class OrderDriver {
     Placed placeAndComplete() {
         Placed order = place();
         complete(order);
+        return order;
+    }
+
+    /** Placed and moved to Done (no pin), with the PaymentReceived snapshot (event 3) changed by {@code edit}. */
+    Placed placeAndComplete(java.util.function.Consumer<ObjectNode> paymentReceived) {
+        Placed order = place();
+        observe(order, "PaymentReceived", 1764064810, paymentReceived);
+        observe(order, "WaitingForDelivery", 1764064820, false);
+        observe(order, "Done", 1764064830, false);
         return order;
     }
 
@@ -81,7 +92,7 @@ final class OrderDriver {
 
     private ObjectNode read(String text) {
         try {
-            return (ObjectNode) json.readTree(text);
+            return (ObjectNode) JSON.readTree(text);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

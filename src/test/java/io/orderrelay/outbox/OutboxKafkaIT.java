@@ -18,7 +18,6 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -26,7 +25,6 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.orderrelay.config.RelayConfig;
-import io.orderrelay.order.TransitionWriter;
 import io.orderrelay.support.Api;
 import io.orderrelay.support.WireMockUpstream;
 import io.orderrelay.support.WireMockUpstream.InjectUpstream;
@@ -54,10 +52,6 @@ class OutboxKafkaIT {
     @InjectUpstream
     WireMockServer upstream;
     @Inject
-    TransitionWriter writer;
-    @Inject
-    ObjectMapper json;
-    @Inject
     EntityManager em;
     @Inject
     OutboxHousekeeping housekeeping;
@@ -72,7 +66,7 @@ class OutboxKafkaIT {
     @BeforeEach
     void setUp() {
         upstream.resetAll();
-        orders = new OrderDriver(upstream, writer, json);
+        orders = new OrderDriver(upstream);
         topic = new TopicReader(bootstrap, config.kafka().topic());
     }
 

@@ -15,9 +15,7 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.orderrelay.order.TransitionWriter;
 import io.orderrelay.security.TestKeys;
 import io.orderrelay.support.Api;
 import io.orderrelay.support.WireMockUpstream;
@@ -77,10 +75,6 @@ class OutboxParkingIT {
     @InjectUpstream
     WireMockServer upstream;
     @Inject
-    TransitionWriter writer;
-    @Inject
-    ObjectMapper json;
-    @Inject
     EntityManager em;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -91,7 +85,7 @@ class OutboxParkingIT {
     @BeforeEach
     void setUp() throws Exception {
         upstream.resetAll();
-        orders = new OrderDriver(upstream, writer, json);
+        orders = new OrderDriver(upstream);
         try (Admin admin = admin()) {
             if (!admin.listTopics().names().get().contains(TOPIC)) {
                 admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1)
@@ -109,13 +103,8 @@ class OutboxParkingIT {
 
     @Test
     void aRecordTheProducerRefusesIsParkedAndHoldsBackOnlyItsOwnOrderUntilAnAdminSkipsIt() {
-        OrderDriver.Placed poisoned = orders.place();
         // one long field: the envelope of event 3 exceeds the producer's max.request.size
-        orders.observe(poisoned, "PaymentReceived", 1764064810, n -> n.put("qr_url", "https://example.test/" + "q".repeat(14_000)));
-        orders.observe(poisoned, "WaitingForDelivery", 1764064820, n -> {
-        });
-        orders.observe(poisoned, "Done", 1764064830, n -> {
-        });
+        OrderDriver.Placed poisoned = orders.placeAndComplete(n -> n.put("qr_url", "https://example.test/" + "q".repeat(14_000)));
         List<UUID> healthy = IntStream.range(0, 6).mapToObj(i -> orders.placeAndComplete().id()).toList();
 
         awaitEvents(healthy, OrderDriver.LIFECYCLE_TRANSITIONS);
@@ -164,13 +153,8 @@ class OutboxParkingIT {
 
     @Test
     void aRecordTheBrokerRefusesIsParkedAndARetryPublishesItInOrderOnceTheTopicAcceptsIt() throws Exception {
-        OrderDriver.Placed poisoned = orders.place();
         // small enough for the producer, too large for the topic: refused by the broker
-        orders.observe(poisoned, "PaymentReceived", 1764064810, n -> n.put("qr_text", "solana:" + "t".repeat(4_000)));
-        orders.observe(poisoned, "WaitingForDelivery", 1764064820, n -> {
-        });
-        orders.observe(poisoned, "Done", 1764064830, n -> {
-        });
+        OrderDriver.Placed poisoned = orders.placeAndComplete(n -> n.put("qr_text", "solana:" + "t".repeat(4_000)));
         List<UUID> healthy = IntStream.range(0, 4).mapToObj(i -> orders.placeAndComplete().id()).toList();
 
         awaitEvents(healthy, OrderDriver.LIFECYCLE_TRANSITIONS);

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -13,25 +16,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.orderrelay.config.RelayConfig;
-import io.orderrelay.order.TransitionWriter;
 import io.orderrelay.support.WireMockUpstream;
 import io.orderrelay.support.WireMockUpstream.InjectUpstream;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.narayana.jta.QuarkusTransactionException;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import javax.sql.DataSource;
 import jakarta.persistence.EntityManager;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.Producer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-/** Relay cycles driven by the test: crash between send and acknowledgement, and two relays at once. */
+/** Relay cycles driven by the test: a relay dying between acknowledgement and commit, and two relays at once. */
 @QuarkusTest
 @TestProfile(RelayDisabled.class)
 @WithTestResource(WireMockUpstream.class)
@@ -40,17 +40,13 @@ class RelayRedeliveryIT {
     @InjectUpstream
     WireMockServer upstream;
     @Inject
-    TransitionWriter writer;
-    @Inject
-    ObjectMapper json;
-    @Inject
     EntityManager em;
     @Inject
     OutboxStore store;
     @Inject
     OutboxRelay relay;
     @Inject
-    KafkaClients kafka;
+    DataSource db;
     @Inject
     RelayConfig config;
     @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -58,30 +54,21 @@ class RelayRedeliveryIT {
 
     @Test
     void aRelayKilledBeforeMarkingRowsSentLeadsToTheSameEventsAgainWithTheSameIds() throws Exception {
-        OrderDriver.Placed order = new OrderDriver(upstream, writer, json).placeAndComplete();
+        OrderDriver.Placed order = new OrderDriver(upstream).placeAndComplete();
         try (TopicReader topic = new TopicReader(bootstrap, config.kafka().topic())) {
-            // A relay that sends and gets the broker's acknowledgement, then dies before its commit.
-            // (setRollbackOnly: the commit that would mark the rows never happens)
-            assertThrows(QuarkusTransactionException.class, () -> QuarkusTransaction.requiringNew().run(() -> {
-                List<OutboxRow> claimed = store.claimHeads(1000).stream()
-                        .filter(r -> r.orderId().equals(order.id())).toList();
-                assertEquals(1, claimed.size());
-                Producer<String, byte[]> producer = kafka.producer();
-                for (OutboxRow row : claimed) {
-                    try {
-                        producer.send(relay.record(row)).get(10, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-                QuarkusTransaction.setRollbackOnly();
-            }));
-            assertEquals(OrderDriver.LIFECYCLE_TRANSITIONS, pending(order.id()), "nothing marked sent");
-
-            // The next relay publishes everything, the first event once more.
-            while (pending(order.id()) > 0) {
-                relay.publishBatch();
+            // The real relay cycle sends and gets the broker's acknowledgement, then dies before its commit: the
+            // database refuses to mark this order's rows sent, so the cycle's transaction rolls back.
+            try (MarkSentRefused refused = new MarkSentRefused(order.id())) {
+                assertThrows(RuntimeException.class, relay::publishBatch);
             }
+            assertEquals(OrderDriver.LIFECYCLE_TRANSITIONS, pending(order.id()), "nothing marked sent");
+            await().atMost(Duration.ofSeconds(30)).until(() -> topic.recordsOf(List.of(order.id())).size() == 1);
+
+            // The next relay cycles publish everything, the first event once more.
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                relay.publishBatch();
+                return pending(order.id()) == 0;
+            });
 
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> topic.recordsOf(List.of(order.id())).size() == OrderDriver.LIFECYCLE_TRANSITIONS + 1);
@@ -95,9 +82,34 @@ class RelayRedeliveryIT {
         }
     }
 
+    /** A trigger that fails any statement marking the order's outbox rows sent: a relay dying before its commit. */
+    private final class MarkSentRefused implements AutoCloseable {
+
+        MarkSentRefused(UUID orderId) throws SQLException {
+            execute("""
+                    create or replace function test_refuse_mark_sent() returns trigger language plpgsql as $$
+                    begin raise exception 'relay died before its commit (test)'; end $$""");
+            execute("drop trigger if exists test_refuse_mark_sent on outbox");
+            execute("create trigger test_refuse_mark_sent before update of sent_at on outbox for each row "
+                    + "when (new.order_id = '" + orderId + "') execute function test_refuse_mark_sent()");
+        }
+
+        @Override
+        public void close() throws SQLException {
+            execute("drop trigger if exists test_refuse_mark_sent on outbox");
+            execute("drop function if exists test_refuse_mark_sent()");
+        }
+
+        private void execute(String sql) throws SQLException {
+            try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+                st.execute(sql);
+            }
+        }
+    }
+
     @Test
     void claimsOnlyTheLowestPendingSequenceOfEachOrderAndNothingOfAnOrderAnotherRelayHolds() throws Exception {
-        OrderDriver.Placed order = new OrderDriver(upstream, writer, json).placeAndComplete();
+        OrderDriver.Placed order = new OrderDriver(upstream).placeAndComplete();
         CountDownLatch claimed = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<List<OutboxRow>> first = CompletableFuture.supplyAsync(() ->

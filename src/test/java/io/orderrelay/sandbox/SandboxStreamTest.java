@@ -11,6 +11,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.orderrelay.support.SseClient;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +33,7 @@ class SandboxStreamTest {
         sandbox.clearFaults();
     }
 
-    private JsonNode json(SseTestClient.Event e) {
+    private JsonNode json(SseClient.Event e) {
         try {
             return mapper.readTree(e.data());
         } catch (Exception ex) {
@@ -40,8 +41,13 @@ class SandboxStreamTest {
         }
     }
 
-    private List<String> states(SseTestClient c) {
-        return c.messages().stream().map(e -> json(e).path("order_state").asText()).toList();
+    private List<String> states(SseClient c) {
+        return c.named("message").stream().map(e -> json(e).path("order_state").asText()).toList();
+    }
+
+    /** A subscriber as the relay is one: with the X-Cr-Application header upstream requires. */
+    private static SseClient open(String path) {
+        return SseClient.open(path, java.util.Map.of("X-Cr-Application", "sandbox-test"));
     }
 
     private static String path(String id) {
@@ -51,12 +57,12 @@ class SandboxStreamTest {
     @Test
     void streamsTheCurrentOrderThenEachChangeThenStop() throws Exception {
         String id = SandboxOrdersTest.createOrder();
-        try (SseTestClient c = SseTestClient.open(path(id))) {
-            await().atMost(WAIT).until(() -> c.messages().size() == 1);
+        try (SseClient c = open(path(id))) {
+            await().atMost(WAIT).until(() -> c.named("message").size() == 1);
             assertEquals(200, c.status);
-            assertEquals("text/event-stream", c.response.headers().firstValue("Content-Type").orElseThrow());
-            assertEquals("no-cache, no-transform", c.response.headers().firstValue("Cache-Control").orElseThrow());
-            assertEquals("no", c.response.headers().firstValue("X-Accel-Buffering").orElseThrow());
+            assertEquals("text/event-stream", c.headers.firstValue("Content-Type").orElseThrow());
+            assertEquals("no-cache, no-transform", c.headers.firstValue("Cache-Control").orElseThrow());
+            assertEquals("no", c.headers.firstValue("X-Accel-Buffering").orElseThrow());
             assertEquals(1, sandbox.subscriberCount(id));
             sandbox.advance(id);
             sandbox.advance(id);
@@ -65,8 +71,8 @@ class SandboxStreamTest {
             assertEquals(List.of("WaitingForPayment", "PaymentReceived", "WaitingForDelivery", "Done"), states(c));
             assertTrue(c.stopped());
             assertEquals("stop", c.events.get(c.events.size() - 1).name());
-            assertTrue(json(c.messages().get(3)).at("/deliveries/0/deliverable/pin_code").isTextual());
-            assertEquals(id, json(c.messages().get(0)).get("order_id").asText());
+            assertTrue(json(c.named("message").get(3)).at("/deliveries/0/deliverable/pin_code").isTextual());
+            assertEquals(id, json(c.named("message").get(0)).get("order_id").asText());
         }
         await().atMost(WAIT).until(() -> sandbox.subscriberCount(id) == 0);
     }
@@ -75,7 +81,7 @@ class SandboxStreamTest {
     void sendsTheTerminalOrderAndStopAtOnceForAFinishedOrder() throws Exception {
         String id = SandboxOrdersTest.createOrder();
         sandbox.setState(id, "Expired");
-        try (SseTestClient c = SseTestClient.open(path(id))) {
+        try (SseClient c = open(path(id))) {
             c.ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(List.of("Expired"), states(c));
             assertTrue(c.stopped());
@@ -85,10 +91,10 @@ class SandboxStreamTest {
     @Test
     void passesUnknownStatesOnWithoutStopping() {
         String id = SandboxOrdersTest.createOrder();
-        try (SseTestClient c = SseTestClient.open(path(id))) {
-            await().atMost(WAIT).until(() -> c.messages().size() == 1);
+        try (SseClient c = open(path(id))) {
+            await().atMost(WAIT).until(() -> c.named("message").size() == 1);
             sandbox.setState(id, "BrandNewState");
-            await().atMost(WAIT).until(() -> c.messages().size() == 2);
+            await().atMost(WAIT).until(() -> c.named("message").size() == 2);
             assertEquals("BrandNewState", states(c).get(1));
             assertFalse(c.stopped());
             assertFalse(c.ended.isDone());
@@ -97,11 +103,11 @@ class SandboxStreamTest {
 
     @Test
     void answers404ForAnUnknownOrderAnd401WithoutHeader() {
-        try (SseTestClient c = SseTestClient.open(path(java.util.UUID.randomUUID().toString()))) {
+        try (SseClient c = open(path(java.util.UUID.randomUUID().toString()))) {
             await().atMost(WAIT).until(() -> c.status == 404);
         }
         String id = SandboxOrdersTest.createOrder();
-        try (SseTestClient c = SseTestClient.open(path(id), false)) {
+        try (SseClient c = SseClient.open(path(id), java.util.Map.of())) {
             await().atMost(WAIT).until(() -> c.status == 401);
         }
     }
@@ -110,11 +116,11 @@ class SandboxStreamTest {
     void subscribeStatusFaultAnswersTheStatus() {
         String id = SandboxOrdersTest.createOrder();
         sandbox.addFault(Fault.subscribeStatus(502).forOrder(id));
-        try (SseTestClient c = SseTestClient.open(path(id))) {
+        try (SseClient c = open(path(id))) {
             await().atMost(WAIT).until(() -> c.status == 502);
         }
-        try (SseTestClient c = SseTestClient.open(path(id))) { // used once
-            await().atMost(WAIT).until(() -> c.messages().size() == 1);
+        try (SseClient c = open(path(id))) { // used once
+            await().atMost(WAIT).until(() -> c.named("message").size() == 1);
         }
     }
 
@@ -122,12 +128,12 @@ class SandboxStreamTest {
     void dropStreamCutsTheConnectionWithoutStop() {
         String id = SandboxOrdersTest.createOrder();
         sandbox.addFault(Fault.dropStream(2).forOrder(id));
-        try (SseTestClient c = SseTestClient.open(path(id))) {
-            await().atMost(WAIT).until(() -> c.messages().size() == 1);
+        try (SseClient c = open(path(id))) {
+            await().atMost(WAIT).until(() -> c.named("message").size() == 1);
             sandbox.advance(id);
             await().atMost(WAIT).until(c.ended::isDone);
             assertTrue(c.ended.isCompletedExceptionally(), "the stream must break, not end cleanly");
-            assertEquals(2, c.messages().size());
+            assertEquals(2, c.named("message").size());
             assertFalse(c.stopped());
         }
         await().atMost(WAIT).until(() -> sandbox.subscriberCount(id) == 0);
@@ -137,10 +143,10 @@ class SandboxStreamTest {
     void duplicateMessagesSendsEachMessageTwice() {
         String id = SandboxOrdersTest.createOrder();
         sandbox.addFault(Fault.of(Fault.Kind.DUPLICATE_MESSAGES).forOrder(id));
-        try (SseTestClient c = SseTestClient.open(path(id))) {
-            await().atMost(WAIT).until(() -> c.messages().size() == 2);
+        try (SseClient c = open(path(id))) {
+            await().atMost(WAIT).until(() -> c.named("message").size() == 2);
             sandbox.advance(id);
-            await().atMost(WAIT).until(() -> c.messages().size() == 4);
+            await().atMost(WAIT).until(() -> c.named("message").size() == 4);
             assertEquals(List.of("WaitingForPayment", "WaitingForPayment", "PaymentReceived", "PaymentReceived"), states(c));
         }
     }
@@ -150,11 +156,11 @@ class SandboxStreamTest {
         String id = SandboxOrdersTest.createOrder();
         sandbox.advance(id);
         sandbox.addFault(Fault.of(Fault.Kind.STALE_MESSAGE).forOrder(id));
-        try (SseTestClient c = SseTestClient.open(path(id))) {
-            await().atMost(WAIT).until(() -> c.messages().size() == 2);
+        try (SseClient c = open(path(id))) {
+            await().atMost(WAIT).until(() -> c.named("message").size() == 2);
             assertEquals(List.of("PaymentReceived", "WaitingForPayment"), states(c));
-            JsonNode current = json(c.messages().get(0));
-            JsonNode stale = json(c.messages().get(1));
+            JsonNode current = json(c.named("message").get(0));
+            JsonNode stale = json(c.named("message").get(1));
             assertTrue(stale.get("updated_at").decimalValue().compareTo(current.get("updated_at").decimalValue()) < 0);
         }
     }
@@ -163,9 +169,9 @@ class SandboxStreamTest {
     void malformedMessagePrecedesTheRealOne() {
         String id = SandboxOrdersTest.createOrder();
         sandbox.addFault(Fault.of(Fault.Kind.MALFORMED_MESSAGE).forOrder(id));
-        try (SseTestClient c = SseTestClient.open(path(id))) {
-            await().atMost(WAIT).until(() -> c.messages().size() == 5);
-            List<SseTestClient.Event> m = c.messages();
+        try (SseClient c = open(path(id))) {
+            await().atMost(WAIT).until(() -> c.named("message").size() == 5);
+            List<SseClient.Event> m = c.named("message");
             assertThrowsJson(m.get(0).data());
             assertFalse(json(m.get(1)).has("order_state"));
             assertFalse(json(m.get(2)).get("order_id").asText().equals(id));
@@ -188,7 +194,7 @@ class SandboxStreamTest {
     void earlyStopEndsTheStreamOfAnOpenOrder() throws Exception {
         String id = SandboxOrdersTest.createOrder();
         sandbox.addFault(Fault.of(Fault.Kind.EARLY_STOP).forOrder(id));
-        try (SseTestClient c = SseTestClient.open(path(id))) {
+        try (SseClient c = open(path(id))) {
             c.ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(List.of("WaitingForPayment"), states(c));
             assertTrue(c.stopped());
@@ -200,9 +206,9 @@ class SandboxStreamTest {
     void stringTimestampsOnTheStream() {
         String id = SandboxOrdersTest.createOrder();
         sandbox.addFault(Fault.of(Fault.Kind.STRING_TIMESTAMPS).forOrder(id));
-        try (SseTestClient c = SseTestClient.open(path(id))) {
-            await().atMost(WAIT).until(() -> c.messages().size() == 1);
-            JsonNode o = json(c.messages().get(0));
+        try (SseClient c = open(path(id))) {
+            await().atMost(WAIT).until(() -> c.named("message").size() == 1);
+            JsonNode o = json(c.named("message").get(0));
             assertTrue(o.get("created_at").isTextual());
             assertTrue(o.get("updated_at").isTextual());
             new java.math.BigDecimal(o.get("updated_at").asText());
@@ -212,16 +218,16 @@ class SandboxStreamTest {
     @Test
     void holdsManyStreamsWithoutAThreadEach() {
         String id = SandboxOrdersTest.createOrder();
-        List<SseTestClient> clients = new java.util.ArrayList<>();
+        List<SseClient> clients = new java.util.ArrayList<>();
         try {
             for (int i = 0; i < 200; i++) {
-                clients.add(SseTestClient.open(path(id)));
+                clients.add(open(path(id)));
             }
-            await().atMost(WAIT).until(() -> clients.stream().allMatch(c -> c.messages().size() == 1));
+            await().atMost(WAIT).until(() -> clients.stream().allMatch(c -> c.named("message").size() == 1));
             sandbox.advance(id);
-            await().atMost(WAIT).until(() -> clients.stream().allMatch(c -> c.messages().size() == 2));
+            await().atMost(WAIT).until(() -> clients.stream().allMatch(c -> c.named("message").size() == 2));
         } finally {
-            clients.forEach(SseTestClient::close);
+            clients.forEach(SseClient::close);
         }
     }
 }

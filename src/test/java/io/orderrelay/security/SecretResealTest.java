@@ -123,42 +123,37 @@ class SecretResealTest {
     }
 
     UUID insertOrder(String redemptionSealed) throws SQLException {
-        UUID id = UUID.randomUUID();
-        try (Connection c = db.getConnection(); var st = c.prepareStatement("""
+        return insert("""
                 insert into orders (id, partner_id, state, sequence, country_code, request, coin, payment_via, deliveries,
                   redemption_sealed, created_at, updated_at)
-                values (?, 'reseal-partner', 'Done', 1, 'US', '{}'::jsonb, 'USDC', 'USER_WALLET', '[]'::jsonb, ?, now(), now())""")) {
-            st.setObject(1, id);
-            st.setString(2, redemptionSealed);
-            st.executeUpdate();
-        }
-        return id;
+                values (?, 'reseal-partner', 'Done', 1, 'US', '{}'::jsonb, 'USDC', 'USER_WALLET', '[]'::jsonb, ?, now(), now())""",
+                redemptionSealed);
     }
 
     UUID insertEndpoint(String secret, String previousSecret) throws SQLException {
-        UUID id = UUID.randomUUID();
-        try (Connection c = db.getConnection(); var st = c.prepareStatement("""
+        return insert("""
                 insert into webhook_endpoints (id, partner_id, url, include_secrets, enabled, secret, previous_secret,
                   previous_secret_until, created_at, updated_at)
-                values (?, 'reseal-partner', 'https://93.184.215.14/hook', true, false, ?, ?, now(), now(), now())""")) {
-            st.setObject(1, id);
-            st.setString(2, secret);
-            st.setString(3, previousSecret);
-            st.executeUpdate();
-        }
-        return id;
+                values (?, 'reseal-partner', 'https://93.184.215.14/hook', true, false, ?, ?, now(), now(), now())""",
+                secret, previousSecret);
     }
 
     UUID insertDelivery(UUID endpoint, String sealedBody) throws SQLException {
-        UUID id = UUID.randomUUID();
-        try (Connection c = db.getConnection(); var st = c.prepareStatement("""
+        return insert("""
                 insert into webhook_deliveries (id, endpoint_id, event_id, event_type, body, body_sealed, status,
                   next_attempt_at, created_at, completed_at)
-                values (?, ?, ?, 'order.state_changed', ?, true, 'succeeded', now(), now(), now())""")) {
+                values (?, ?, ?, 'order.state_changed', ?, true, 'succeeded', now(), now(), now())""",
+                endpoint, UUID.randomUUID(), sealedBody);
+    }
+
+    /** Inserts a row whose first parameter is a new id, then {@code values}; answers the id. */
+    private UUID insert(String sql, Object... values) throws SQLException {
+        UUID id = UUID.randomUUID();
+        try (Connection c = db.getConnection(); var st = c.prepareStatement(sql)) {
             st.setObject(1, id);
-            st.setObject(2, endpoint);
-            st.setObject(3, UUID.randomUUID());
-            st.setString(4, sealedBody);
+            for (int i = 0; i < values.length; i++) {
+                st.setObject(i + 2, values[i]);
+            }
             st.executeUpdate();
         }
         return id;

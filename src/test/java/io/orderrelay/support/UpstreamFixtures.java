@@ -1,11 +1,27 @@
 package io.orderrelay.support;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+
 import java.util.UUID;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
 /** JSON as upstream sends it (docs/upstream.md), for WireMock stubs. */
 public final class UpstreamFixtures {
 
+    /** Upstream's answer to a validation that found nothing wrong. */
+    public static final String VALID = "{\"problems\": null}";
+
     private UpstreamFixtures() {
+    }
+
+    /** Before each test: no stub or request left from the last one, circuits closed, validations passing. */
+    public static void resetAcceptingValidations(WireMockServer upstream, CircuitBreakerMaintenance breakers) {
+        upstream.resetAll();
+        breakers.resetAll();
+        upstream.stubFor(post("/v5/orders/validations").willReturn(okJson(VALID)));
     }
 
     public static String order(String orderId, String state, double updatedAt) {

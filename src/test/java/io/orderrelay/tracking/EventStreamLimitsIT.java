@@ -22,6 +22,7 @@ import io.orderrelay.sandbox.SandboxControl;
 import io.orderrelay.security.Scopes;
 import io.orderrelay.security.TestKeys;
 import io.orderrelay.support.Api;
+import io.orderrelay.support.SseClient;
 import io.orderrelay.tracking.TrackingFixtures.Placed;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -66,10 +67,10 @@ class EventStreamLimitsIT {
     }
 
     /** A stream that is open and has replayed the order's first two transitions. */
-    private static EventStreamClient streaming(Placed order, String key) {
-        EventStreamClient c = EventStreamClient.open(path(order), auth(key));
+    private static SseClient streaming(Placed order, String key) {
+        SseClient c = SseClient.open(path(order), auth(key));
         try {
-            await().atMost(WAIT).until(() -> c.transitions().size() >= 2);
+            await().atMost(WAIT).until(() -> c.named("transition").size() >= 2);
             assertEquals(200, c.status);
             return c;
         } catch (RuntimeException | AssertionError e) {
@@ -80,7 +81,7 @@ class EventStreamLimitsIT {
 
     /** 429 problem+json with Retry-After, and no stream. */
     private void assertRefused(Placed order, String key) throws Exception {
-        try (EventStreamClient c = EventStreamClient.open(path(order), auth(key))) {
+        try (SseClient c = SseClient.open(path(order), auth(key))) {
             c.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertEquals(429, c.status);
             assertTrue(c.contentType.startsWith("application/problem+json"), c.contentType);
@@ -96,14 +97,14 @@ class EventStreamLimitsIT {
     void aKeyOverItsStreamLimitGets429WithRetryAfterAndAClosedStreamFreesItsSlot() throws Exception {
         Placed order = place();
         String key = readerKey("events-per-key");
-        List<EventStreamClient> open = new ArrayList<>();
+        List<SseClient> open = new ArrayList<>();
         try {
             for (int i = 0; i < PER_KEY; i++) {
                 open.add(streaming(order, key));
             }
             assertRefused(order, key);
             // other keys are not held back by this one
-            try (EventStreamClient other = streaming(order, Api.ADMIN_KEY)) {
+            try (SseClient other = streaming(order, Api.ADMIN_KEY)) {
                 assertEquals(200, other.status);
             }
             // the client goes away: its slot is free again
@@ -112,7 +113,7 @@ class EventStreamLimitsIT {
             open.add(streaming(order, key));
             assertRefused(order, key);
         } finally {
-            open.forEach(EventStreamClient::close);
+            open.forEach(SseClient::close);
         }
         TrackingFixtures.driveToDone(sandbox, order);
     }
@@ -120,7 +121,7 @@ class EventStreamLimitsIT {
     @Test
     void aReplicaOverItsStreamLimitGets429AndTakesStreamsAgainWhenOneEnds() throws Exception {
         Placed order = place();
-        List<EventStreamClient> open = new ArrayList<>();
+        List<SseClient> open = new ArrayList<>();
         try {
             for (int k = 0; k < PER_REPLICA / PER_KEY; k++) {
                 String key = readerKey("events-replica-" + k);
@@ -134,7 +135,7 @@ class EventStreamLimitsIT {
             await().atMost(WAIT).until(() -> feed.viewerCount() == PER_REPLICA - 1);
             open.add(streaming(order, Api.ADMIN_KEY));
         } finally {
-            open.forEach(EventStreamClient::close);
+            open.forEach(SseClient::close);
         }
         TrackingFixtures.driveToDone(sandbox, order);
     }
@@ -143,22 +144,22 @@ class EventStreamLimitsIT {
     void streamsThatStopAtTheTerminalStateFreeTheirSlots() throws Exception {
         Placed order = place();
         String key = readerKey("events-stop");
-        List<EventStreamClient> open = new ArrayList<>();
+        List<SseClient> open = new ArrayList<>();
         try {
             for (int i = 0; i < PER_KEY; i++) {
                 open.add(streaming(order, key));
             }
             assertRefused(order, key);
             TrackingFixtures.driveToDone(sandbox, order);
-            for (EventStreamClient c : open) {
+            for (SseClient c : open) {
                 c.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 assertTrue(c.stopped());
             }
         } finally {
-            open.forEach(EventStreamClient::close);
+            open.forEach(SseClient::close);
         }
         await().atMost(WAIT).until(() -> feed.viewerCount() == 0);
-        try (EventStreamClient again = EventStreamClient.open(path(order), auth(key))) {
+        try (SseClient again = SseClient.open(path(order), auth(key))) {
             again.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertEquals(200, again.status);
             assertTrue(again.stopped());
@@ -170,12 +171,12 @@ class EventStreamLimitsIT {
         Placed order = place();
         JsonPath created = TestKeys.create("events-revoked", null, Scopes.ORDERS_READ);
         String key = created.getString("key");
-        try (EventStreamClient revoked = streaming(order, key); EventStreamClient other = streaming(order, Api.ADMIN_KEY)) {
+        try (SseClient revoked = streaming(order, key); SseClient other = streaming(order, Api.ADMIN_KEY)) {
             Api.given().delete("/v1/api-keys/" + created.getString("id")).then().statusCode(204);
             await().atMost(Duration.ofSeconds(5)).until(revoked.ended::isDone);
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> !other.ended.isDone());
             advanceAndAwait(sandbox, order);
-            await().atMost(WAIT).until(() -> other.ids().equals(List.of("1", "2", "3")));
+            await().atMost(WAIT).until(() -> other.ids("transition").equals(List.of("1", "2", "3")));
             await().atMost(WAIT).until(() -> feed.viewerCount() == 1);
         }
         io.restassured.RestAssured.given().header("Authorization", "Bearer " + key).get(path(order))
@@ -188,7 +189,7 @@ class EventStreamLimitsIT {
         Placed order = place();
         List<String> keys = IntStream.range(0, 3).mapToObj(i -> readerKey("events-stuck-" + i)).toList();
         List<RawViewer> stuck = new ArrayList<>();
-        try (EventStreamClient healthy = streaming(order, Api.ADMIN_KEY)) {
+        try (SseClient healthy = streaming(order, Api.ADMIN_KEY)) {
             for (int i = 0; i < 9; i++) {
                 stuck.add(RawViewer.open(path(order), "Authorization: Bearer " + keys.get(i % keys.size())));
             }
@@ -199,15 +200,15 @@ class EventStreamLimitsIT {
                 // a state not entered before (an order never enters one twice): each makes one transition
                 flip(order, "Flip" + i, 3 + i);
             }
-            await().atMost(WAIT).until(() -> healthy.transitions().size() == 2 + flips);
-            assertEquals(IntStream.rangeClosed(1, 2 + flips).mapToObj(String::valueOf).toList(), healthy.ids());
+            await().atMost(WAIT).until(() -> healthy.named("transition").size() == 2 + flips);
+            assertEquals(IntStream.rangeClosed(1, 2 + flips).mapToObj(String::valueOf).toList(), healthy.ids("transition"));
             // the stuck ones are dropped once a write waited longer than the deadline: no slot, no connection
             await().atMost(WAIT).until(feed::viewerCount, equalTo(1));
             for (RawViewer v : stuck) {
                 assertTrue(v.closedByServer(WAIT), "the server closed the stuck viewer's connection");
             }
             advanceAndAwait(sandbox, order);
-            await().atMost(WAIT).until(() -> healthy.transitions().size() == 3 + flips);
+            await().atMost(WAIT).until(() -> healthy.named("transition").size() == 3 + flips);
         } finally {
             stuck.forEach(RawViewer::close);
         }

@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.orderrelay.sandbox.SandboxControl;
 import io.orderrelay.support.Api;
+import io.orderrelay.support.OrderEventSchema;
+import io.orderrelay.support.SseClient;
 import io.orderrelay.tracking.TrackingFixtures.Placed;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -44,33 +46,34 @@ class OrderEventsIT {
     @Test
     void replaysFromTheFirstTransitionThenStreamsLiveOnesThenStops() throws Exception {
         Placed order = place();
-        try (EventStreamClient c = EventStreamClient.open(path(order), AUTH)) {
-            await().atMost(WAIT).until(() -> c.transitions().size() == 2);
+        try (SseClient c = SseClient.open(path(order), AUTH)) {
+            await().atMost(WAIT).until(() -> c.named("transition").size() == 2);
             assertEquals(200, c.status);
             assertTrue(c.contentType.startsWith("text/event-stream"));
-            assertEquals(List.of("1", "2"), c.ids());
-            JsonNode first = json(c.transitions().get(0).data());
+            assertEquals(List.of("1", "2"), c.ids("transition"));
+            JsonNode first = json(c.named("transition").get(0).data());
             assertEquals("1.0", first.get("specversion").asText());
             assertEquals("order.submitting", first.get("type").asText());
             assertEquals(order.id().toString(), first.get("subject").asText());
             assertEquals(1, first.at("/data/sequence").asInt());
-            assertTrue(first.at("/data/from_state").isNull() || first.at("/data/from_state").isMissingNode());
+            // the same envelope as on Kafka (OutboxKafkaIT): from_state present, null for the first transition
+            assertTrue(first.get("data").has("from_state") && first.at("/data/from_state").isNull());
 
             advanceAndAwait(sandbox, order);
-            await().atMost(WAIT).until(() -> c.transitions().size() == 3);
-            JsonNode live = json(c.transitions().get(2).data());
+            await().atMost(WAIT).until(() -> c.named("transition").size() == 3);
+            JsonNode live = json(c.named("transition").get(2).data());
             assertEquals("order.payment_received", live.get("type").asText());
             assertEquals("stream", live.at("/data/source").asText());
             assertEquals("WaitingForPayment", live.at("/data/from_state").asText());
 
             TrackingFixtures.driveToDone(sandbox, order);
             c.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertEquals(List.of("1", "2", "3", "4", "5"), c.ids());
-            assertEquals("order.done", json(c.transitions().get(4).data()).get("type").asText());
+            assertEquals(List.of("1", "2", "3", "4", "5"), c.ids("transition"));
+            assertEquals("order.done", json(c.named("transition").get(4).data()).get("type").asText());
             assertTrue(c.stopped());
             assertEquals("stop", c.events.get(c.events.size() - 1).name());
             // the event ids are the transitions' stable event ids, the same as on Kafka
-            List<String> eventIds = c.transitions().stream().map(e -> {
+            List<String> eventIds = c.named("transition").stream().map(e -> {
                 try {
                     return json(e.data()).get("id").asText();
                 } catch (Exception ex) {
@@ -78,6 +81,9 @@ class OrderEventsIT {
                 }
             }).distinct().toList();
             assertEquals(5, eventIds.size());
+            for (SseClient.Event e : c.named("transition")) {
+                OrderEventSchema.assertValid(json(e.data()));
+            }
             assertEquals(List.of(), c.otherLines, "only id, event, data and comment lines are sent");
         }
     }
@@ -86,13 +92,13 @@ class OrderEventsIT {
     void sendsOnlyLaterTransitionsAfterLastEventId() throws Exception {
         Placed order = place();
         advanceAndAwait(sandbox, order);
-        try (EventStreamClient c = EventStreamClient.open(path(order),
+        try (SseClient c = SseClient.open(path(order),
                 Map.of("Authorization", "Bearer " + Api.ADMIN_KEY, "Last-Event-ID", "2"))) {
-            await().atMost(WAIT).until(() -> c.transitions().size() == 1);
-            assertEquals(List.of("3"), c.ids());
+            await().atMost(WAIT).until(() -> c.named("transition").size() == 1);
+            assertEquals(List.of("3"), c.ids("transition"));
             advanceAndAwait(sandbox, order);
-            await().atMost(WAIT).until(() -> c.transitions().size() == 2);
-            assertEquals(List.of("3", "4"), c.ids());
+            await().atMost(WAIT).until(() -> c.named("transition").size() == 2);
+            assertEquals(List.of("3", "4"), c.ids("transition"));
             // comment heartbeats keep idle connections open (every 1 s in tests, 15 s by default)
             await().atMost(WAIT).until(() -> c.comments.contains("heartbeat"));
         }
@@ -103,22 +109,22 @@ class OrderEventsIT {
     void aFinishedOrderReplaysAndStopsAndALastEventIdAtTheEndOnlyStops() throws Exception {
         Placed order = place();
         TrackingFixtures.driveToDone(sandbox, order);
-        try (EventStreamClient c = EventStreamClient.open(path(order), AUTH)) {
+        try (SseClient c = SseClient.open(path(order), AUTH)) {
             c.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertEquals(List.of("1", "2", "3", "4", "5"), c.ids());
+            assertEquals(List.of("1", "2", "3", "4", "5"), c.ids("transition"));
             assertTrue(c.stopped());
         }
-        try (EventStreamClient c = EventStreamClient.open(path(order),
+        try (SseClient c = SseClient.open(path(order),
                 Map.of("Authorization", "Bearer " + Api.ADMIN_KEY, "Last-Event-ID", "5"))) {
             c.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertEquals(List.of(), c.ids());
+            assertEquals(List.of(), c.ids("transition"));
             assertTrue(c.stopped());
         }
     }
 
     /** A 400 problem+json naming Last-Event-ID, and the answer ends (no stream is opened). */
     private void assertLastEventIdRefused(Placed order, String lastEventId) throws Exception {
-        try (EventStreamClient c = EventStreamClient.open(path(order),
+        try (SseClient c = SseClient.open(path(order),
                 Map.of("Authorization", "Bearer " + Api.ADMIN_KEY, "Last-Event-ID", lastEventId))) {
             c.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertEquals(400, c.status, "Last-Event-ID " + lastEventId);
@@ -162,13 +168,13 @@ class OrderEventsIT {
             assertLastEventIdRefused(order, past);
         }
         // at the end exactly: nothing to replay, live events follow
-        try (EventStreamClient c = EventStreamClient.open(path(order),
+        try (SseClient c = SseClient.open(path(order),
                 Map.of("Authorization", "Bearer " + Api.ADMIN_KEY, "Last-Event-ID", "2"))) {
             await().atMost(WAIT).until(() -> c.comments.contains("heartbeat"));
             assertEquals(200, c.status);
-            assertEquals(List.of(), c.ids());
+            assertEquals(List.of(), c.ids("transition"));
             advanceAndAwait(sandbox, order);
-            await().atMost(WAIT).until(() -> c.ids().equals(List.of("3")));
+            await().atMost(WAIT).until(() -> c.ids("transition").equals(List.of("3")));
         }
         TrackingFixtures.driveToDone(sandbox, order);
         assertLastEventIdRefused(order, "6");

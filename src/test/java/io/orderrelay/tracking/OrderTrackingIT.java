@@ -10,12 +10,17 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
+import io.orderrelay.order.Observation;
+import io.orderrelay.order.TransitionSource;
 import io.orderrelay.sandbox.Fault;
-import io.orderrelay.sandbox.SandboxControl;
+import io.orderrelay.sandbox.RecordedRequest;
+import io.orderrelay.support.Api;
 import io.orderrelay.tracking.TrackingFixtures.Placed;
+import io.orderrelay.upstream.UpstreamOrder;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -28,48 +33,30 @@ class OrderTrackingIT {
     private static final Set<String> PUSHED = Set.of("stream", "reconcile");
 
     @Inject
-    SandboxControl sandbox;
+    TrackingRig rig;
 
     @Inject
-    TrackingService tracking;
-
-    @Inject
-    TrackingMetrics metrics;
+    ObservationApplier applier;
 
     @AfterEach
     void clearFaults() {
-        sandbox.clearFaults();
-    }
-
-    /**
-     * Places an order while this replica's tracker is stopped, so that the faults are in place before its stream is
-     * first opened, then starts tracking again.
-     */
-    private Placed placeWithFaults(java.util.function.Function<String, List<Fault>> faults) {
-        tracking.tracker().stop();
-        try {
-            Placed order = place();
-            faults.apply(order.upstreamId()).forEach(sandbox::addFault);
-            return order;
-        } finally {
-            tracking.restart();
-        }
+        rig.sandbox.clearFaults();
     }
 
     private void awaitFollowed(Placed order) {
-        await().atMost(WAIT).until(() -> sandbox.subscriberCount(order.upstreamId()) == 1);
+        await().atMost(WAIT).until(() -> rig.sandbox.subscriberCount(order.upstreamId()) == 1);
     }
 
     private void awaitReleased(Placed order) {
-        await().atMost(WAIT).until(() -> sandbox.subscriberCount(order.upstreamId()) == 0
-                && !tracking.tracker().heldOrders().contains(order.id()));
+        await().atMost(WAIT).until(() -> rig.sandbox.subscriberCount(order.upstreamId()) == 0
+                && !rig.tracking.tracker().heldOrders().contains(order.id()));
     }
 
     @Test
     void followsAnOrderOverItsStreamUntilDoneThenLetsItGo() {
         Placed order = place();
         awaitFollowed(order);
-        driveToDone(sandbox, order);
+        driveToDone(rig.sandbox, order);
         assertTransitions(order.id(), FULL_PATH);
         assertEquals(List.of("stream", "stream", "stream"), trackedSources(order.id()));
         awaitReleased(order);
@@ -77,52 +64,60 @@ class OrderTrackingIT {
 
     @Test
     void reconnectsAfterDroppedStreamsWithoutMissingOrRepeatingAState() {
-        Placed order = placeWithFaults(up -> List.of(Fault.dropStream(1).forOrder(up).times(-1)));
-        driveToDone(sandbox, order);
+        Placed order = rig.placeWithFaults(up -> List.of(Fault.dropStream(1).forOrder(up).times(-1)));
+        driveToDone(rig.sandbox, order);
         assertTransitions(order.id(), FULL_PATH);
         awaitReleased(order);
     }
 
     @Test
     void recordsDuplicatedMessagesOnce() {
-        Placed order = placeWithFaults(up -> List.of(Fault.of(Fault.Kind.DUPLICATE_MESSAGES).forOrder(up).times(-1)));
+        Placed order = rig.placeWithFaults(up -> List.of(Fault.of(Fault.Kind.DUPLICATE_MESSAGES).forOrder(up).times(-1)));
         awaitFollowed(order);
-        driveToDone(sandbox, order);
+        driveToDone(rig.sandbox, order);
         assertTransitions(order.id(), FULL_PATH);
         assertTrue(PUSHED.containsAll(trackedSources(order.id())));
     }
 
     @Test
     void ignoresStaleMessages() {
-        Placed order = placeWithFaults(up -> List.of(Fault.of(Fault.Kind.STALE_MESSAGE).forOrder(up).times(-1)));
+        // after every change the stream repeats the snapshot before it (older updated_at)
+        Placed order = rig.placeWithFaults(up -> List.of(Fault.of(Fault.Kind.STALE_MESSAGE).forOrder(up).times(-1)));
         awaitFollowed(order);
-        driveToDone(sandbox, order);
+        // Done ends the order whatever follows: check the open states, where a stale snapshot could still be applied
+        while (rig.sandbox.remainingPath(order.upstreamId()).size() > 1) {
+            TrackingFixtures.advanceAndAwait(rig.sandbox, order);
+            String upstreamPaymentState = rig.sandbox.order(order.upstreamId()).orElseThrow().path("payment_state").asText();
+            await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5))
+                    .until(() -> upstreamPaymentState.equals(paymentState(order)));
+        }
+        driveToDone(rig.sandbox, order);
         assertTransitions(order.id(), FULL_PATH);
     }
 
     @Test
     void countsAndIgnoresMalformedMessagesIncludingAnotherOrdersDone() {
-        double before = metrics.invalidPayloads();
-        Placed order = placeWithFaults(up -> List.of(Fault.of(Fault.Kind.MALFORMED_MESSAGE).forOrder(up).times(-1)));
-        await().atMost(WAIT).until(() -> metrics.invalidPayloads() >= before + 4);
+        double before = rig.metrics.invalidPayloads();
+        Placed order = rig.placeWithFaults(up -> List.of(Fault.of(Fault.Kind.MALFORMED_MESSAGE).forOrder(up).times(-1)));
+        await().atMost(WAIT).until(() -> rig.metrics.invalidPayloads() >= before + 4);
         assertEquals("WaitingForPayment", TrackingFixtures.state(order.id()), "another order's Done must not end it");
-        driveToDone(sandbox, order);
+        driveToDone(rig.sandbox, order);
         assertTransitions(order.id(), FULL_PATH);
     }
 
     @Test
     void keepsFollowingWhenStopComesButTheOrderIsNotTerminal() {
-        Placed order = placeWithFaults(up -> List.of(Fault.of(Fault.Kind.EARLY_STOP).forOrder(up).times(-1)));
-        driveToDone(sandbox, order);
+        Placed order = rig.placeWithFaults(up -> List.of(Fault.of(Fault.Kind.EARLY_STOP).forOrder(up).times(-1)));
+        driveToDone(rig.sandbox, order);
         assertTransitions(order.id(), FULL_PATH);
         awaitReleased(order);
     }
 
     @Test
     void finishesByPollingWhenTheStreamNeverWorks() {
-        Placed order = placeWithFaults(up -> List.of(Fault.subscribeStatus(503).forOrder(up).times(-1)));
-        await().atMost(WAIT).until(() -> tracking.tracker().heldOrders().contains(order.id()));
-        driveToDone(sandbox, order);
+        Placed order = rig.placeWithFaults(up -> List.of(Fault.subscribeStatus(503).forOrder(up).times(-1)));
+        await().atMost(WAIT).until(() -> rig.tracking.tracker().heldOrders().contains(order.id()));
+        driveToDone(rig.sandbox, order);
         assertTransitions(order.id(), FULL_PATH);
         assertEquals(List.of("poll", "poll", "poll"), trackedSources(order.id()));
         awaitReleased(order);
@@ -130,27 +125,56 @@ class OrderTrackingIT {
 
     @Test
     void pollsWhileSubscribeAnswers502ThenGoesBackToTheStream() {
-        Placed order = placeWithFaults(up -> List.of(Fault.subscribeStatus(502).forOrder(up).times(3)));
-        TrackingFixtures.advanceAndAwait(sandbox, order);
-        await().atMost(WAIT).until(() -> sandbox.subscriberCount(order.upstreamId()) == 1);
-        driveToDone(sandbox, order);
+        Fault[] refused = new Fault[1];
+        Placed order = rig.placeWithFaults(up -> {
+            refused[0] = rig.sandbox.addFault(Fault.subscribeStatus(502).forOrder(up).times(-1));
+            return List.of();
+        });
+        TrackingFixtures.advanceAndAwait(rig.sandbox, order);
+        assertEquals(List.of("poll"), trackedSources(order.id()), "the change came from a GET while subscribe failed");
+
+        rig.sandbox.removeFault(refused[0].id());
+        awaitFollowed(order);
+        driveToDone(rig.sandbox, order);
         assertTransitions(order.id(), FULL_PATH);
+        assertTrue(PUSHED.contains(trackedSources(order.id()).get(2)), "back on the stream once subscribe works: "
+                + trackedSources(order.id()));
     }
 
     @Test
     void respectsRateLimitsOnGetAndStillFinishes() {
-        Placed order = placeWithFaults(up -> List.of(Fault.subscribeStatus(503).forOrder(up).times(-1),
+        int limited = 4;
+        Placed order = rig.placeWithFaults(up -> List.of(Fault.subscribeStatus(503).forOrder(up).times(-1),
                 Fault.httpStatus(429).withRetryAfter(1).onPath("GET", "/v5/orders/" + up)
-                .forOrder(up).times(4)));
-        driveToDone(sandbox, order);
+                .forOrder(up).times(limited)));
+        driveToDone(rig.sandbox, order);
         assertTransitions(order.id(), FULL_PATH);
         assertEquals(List.of("poll", "poll", "poll"), trackedSources(order.id()));
+
+        // the fault answered 429 with Retry-After: 1 to the first GETs under /v5/orders/{id} (subscribes included);
+        // after each such poll, the next poll waited at least that second (the poll interval here is 300 ms)
+        String pollPath = "/v5/orders/" + order.upstreamId();
+        List<RecordedRequest> gets = rig.sandbox.requests("GET", pollPath);
+        int checked = 0;
+        for (int i = 0; i < Math.min(limited, gets.size()); i++) {
+            if (!gets.get(i).path().equals(pollPath)) {
+                continue;
+            }
+            RecordedRequest rateLimited = gets.get(i);
+            RecordedRequest next = gets.stream().skip(i + 1L).filter(r -> r.path().equals(pollPath)).findFirst()
+                    .orElseThrow();
+            Duration gap = Duration.between(rateLimited.time(), next.time());
+            assertTrue(gap.compareTo(Duration.ofSeconds(1)) >= 0, "poll " + i + " was answered 429 with Retry-After: 1,"
+                    + " the next came after " + gap.toMillis() + " ms");
+            checked++;
+        }
+        assertTrue(checked >= 1, "no rate-limited poll among " + gets);
     }
 
     @Test
     void copesWithSlowAnswers() {
-        Placed order = placeWithFaults(up -> List.of(Fault.delay(1500).forOrder(up).times(-1)));
-        driveToDone(sandbox, order);
+        Placed order = rig.placeWithFaults(up -> List.of(Fault.delay(1500).forOrder(up).times(-1)));
+        driveToDone(rig.sandbox, order);
         assertTransitions(order.id(), FULL_PATH);
         awaitReleased(order);
     }
@@ -159,12 +183,25 @@ class OrderTrackingIT {
     void neverLeavesATerminalStateAndStoresUnknownStates() {
         Placed order = place();
         awaitFollowed(order);
-        sandbox.setState(order.upstreamId(), "BrandNewState");
+        rig.sandbox.setState(order.upstreamId(), "BrandNewState");
         TrackingFixtures.awaitState(order.id(), "BrandNewState");
-        sandbox.setState(order.upstreamId(), "Expired");
+        rig.sandbox.setState(order.upstreamId(), "Expired");
         TrackingFixtures.awaitState(order.id(), "Expired");
+        // upstream moves on after the end, with a snapshot newer than the one we hold
+        rig.sandbox.setState(order.upstreamId(), "Done");
+        UpstreamOrder later = UpstreamOrder.parse(rig.sandbox.order(order.upstreamId()).orElseThrow(), order.upstreamId());
+        // what a follower still holding the order applies (a message racing the end, or another replica before its
+        // lease ran out), through the path every tracker uses: nothing moves
+        ObservationApplier.Outcome outcome = applier.apply(order.id(), Observation.upstream(later, TransitionSource.STREAM));
+        assertTrue(outcome.recorded().isEmpty(), "a transition out of Expired was recorded");
+        assertEquals("Expired", outcome.state());
         awaitReleased(order);
-        sandbox.setState(order.upstreamId(), "Done");
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> "Expired".equals(TrackingFixtures.state(order.id())));
         assertTransitions(order.id(), List.of("Submitting", "WaitingForPayment", "BrandNewState", "Expired"));
+    }
+
+    private static String paymentState(Placed order) {
+        return Api.given().get("/v1/orders/" + order.id()).then().statusCode(200).extract().path("payment.payment_state");
     }
 }

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 
 import io.orderrelay.sandbox.Fault;
-import io.orderrelay.sandbox.SandboxControl;
 import io.orderrelay.tracking.TrackingFixtures.Placed;
 import io.orderrelay.upstream.UpstreamLimits;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,60 +26,49 @@ class UpstreamPayloadLimitsIT {
     private static final Duration QUIET = Duration.ofSeconds(2);
 
     @Inject
-    SandboxControl sandbox;
-    @Inject
-    TrackingService tracking;
-    @Inject
-    TrackingMetrics metrics;
+    TrackingRig rig;
 
     @AfterEach
     void clearFaults() {
-        sandbox.clearFaults();
+        rig.sandbox.clearFaults();
     }
 
     @Test
     void aStreamMessageOverTheLimitsIsCountedAndIgnoredWhileOtherOrdersMoveOn() {
         Placed hostile = place();
         Placed healthy = place();
-        await().atMost(WAIT).until(() -> sandbox.subscriberCount(hostile.upstreamId()) == 1
-                && sandbox.subscriberCount(healthy.upstreamId()) == 1);
-        double before = metrics.invalidPayloads();
+        await().atMost(WAIT).until(() -> rig.sandbox.subscriberCount(hostile.upstreamId()) == 1
+                && rig.sandbox.subscriberCount(healthy.upstreamId()) == 1);
+        double before = rig.metrics.invalidPayloads();
 
-        sandbox.setState(hostile.upstreamId(), "WaitingForPayment" + "X".repeat(200));
-        await().atMost(WAIT).until(() -> metrics.invalidPayloads() >= before + 1);
-        sandbox.setState(hostile.upstreamId(), "Paid\u0000Now");
-        await().atMost(WAIT).until(() -> metrics.invalidPayloads() >= before + 2);
-        TrackingFixtures.advanceAndAwait(sandbox, healthy);
+        rig.sandbox.setState(hostile.upstreamId(), "WaitingForPayment" + "X".repeat(200));
+        await().atMost(WAIT).until(() -> rig.metrics.invalidPayloads() >= before + 1);
+        rig.sandbox.setState(hostile.upstreamId(), "Paid\u0000Now");
+        await().atMost(WAIT).until(() -> rig.metrics.invalidPayloads() >= before + 2);
+        TrackingFixtures.advanceAndAwait(rig.sandbox, healthy);
 
         await().during(QUIET).atMost(QUIET.multipliedBy(3))
                 .until(() -> TrackingFixtures.transitions(hostile.id()).getList("items").size() == 2);
         TrackingFixtures.assertTransitions(hostile.id(), List.of("Submitting", "WaitingForPayment"));
         // still followed: its next valid state is recorded
-        sandbox.setState(hostile.upstreamId(), "PaymentReceived");
+        rig.sandbox.setState(hostile.upstreamId(), "PaymentReceived");
         TrackingFixtures.awaitState(hostile.id(), "PaymentReceived");
         TrackingFixtures.assertTransitions(healthy.id(), List.of("Submitting", "WaitingForPayment", "PaymentReceived"));
     }
 
     @Test
     void aPollAnswerOverTheLimitsIsCountedAndIgnored() {
-        tracking.tracker().stop();
-        Placed polled;
-        try {
-            polled = place();
-            sandbox.addFault(Fault.subscribeStatus(503).forOrder(polled.upstreamId()).times(-1));
-        } finally {
-            tracking.restart();
-        }
-        await().atMost(WAIT).until(() -> tracking.tracker().heldOrders().contains(polled.id()));
-        double before = metrics.invalidPayloads();
+        Placed polled = rig.placeWithFaults(up -> List.of(Fault.subscribeStatus(503).forOrder(up).times(-1)));
+        await().atMost(WAIT).until(() -> rig.tracking.tracker().heldOrders().contains(polled.id()));
+        double before = rig.metrics.invalidPayloads();
 
         // over the whole-snapshot limit, and its state over the field limit
-        sandbox.setState(polled.upstreamId(), "S".repeat(UpstreamLimits.MAX_SNAPSHOT_CHARS + 1));
-        await().atMost(WAIT).until(() -> metrics.invalidPayloads() >= before + 1);
+        rig.sandbox.setState(polled.upstreamId(), "S".repeat(UpstreamLimits.MAX_SNAPSHOT_CHARS + 1));
+        await().atMost(WAIT).until(() -> rig.metrics.invalidPayloads() >= before + 1);
         await().during(QUIET).atMost(QUIET.multipliedBy(3))
                 .until(() -> TrackingFixtures.transitions(polled.id()).getList("items").size() == 2);
 
-        sandbox.setState(polled.upstreamId(), "PaymentReceived");
+        rig.sandbox.setState(polled.upstreamId(), "PaymentReceived");
         TrackingFixtures.awaitState(polled.id(), "PaymentReceived");
         assertEquals(List.of("poll"), TrackingFixtures.trackedSources(polled.id()));
     }

@@ -1,6 +1,7 @@
 package io.orderrelay.webhook;
 
 import static io.orderrelay.webhook.WebhookFixtures.endpoint;
+import static io.orderrelay.webhook.WebhookFixtures.endpointPath;
 import static io.orderrelay.webhook.WebhookFixtures.partner;
 import static io.orderrelay.webhook.WebhookFixtures.placeOrder;
 import static io.orderrelay.webhook.WebhookFixtures.transition;
@@ -49,17 +50,11 @@ class WebhookDeliveryIT {
     @Inject
     WebhookSettings settings;
 
-    private final List<Receiver> receivers = new ArrayList<>();
-
-    private Receiver receiver() {
-        Receiver r = new Receiver();
-        receivers.add(r);
-        return r;
-    }
+    private final Receivers receivers = new Receivers();
 
     @AfterEach
     void close() {
-        receivers.forEach(Receiver::close);
+        receivers.close();
         dispatcher.start();
     }
 
@@ -73,7 +68,7 @@ class WebhookDeliveryIT {
     @Test
     void manyOrdersAtOneEndpointAreSentConcurrentlyFarBeyondEightAndEachSucceedsOnce() throws Exception {
         String partner = partner();
-        Receiver r = receiver();
+        Receiver r = receivers.open();
         JsonPath ep = endpoint(partner, r.url("/many"), "\"event_types\": [\"order.submitting\"]");
         int orders = 24;
         dispatcher.stop(); // a backlog of due heads, claimed together once it starts
@@ -97,7 +92,7 @@ class WebhookDeliveryIT {
         });
         dispatcher.start();
 
-        String deliveries = "/v1/partners/" + partner + "/webhook-endpoints/" + ep.getString("id") + "/deliveries?limit=100";
+        String deliveries = endpointPath(partner, ep) + "/deliveries?limit=100";
         await().atMost(WAIT).untilAsserted(() -> Api.given().get(deliveries).then()
                 .body("items", hasSize(orders))
                 .body("items.status", org.hamcrest.Matchers.everyItem(equalTo("succeeded")))
@@ -109,7 +104,7 @@ class WebhookDeliveryIT {
     @Test
     void everyEventIsDeliveredOnceSignedInSequenceWithTheKafkaRecordAsBody() throws Exception {
         String partner = partner();
-        Receiver r = receiver();
+        Receiver r = receivers.open();
         JsonPath ep = endpoint(partner, r.url("/hooks"), "");
         StandardWebhooksVerifier verifier = new StandardWebhooksVerifier(ep.getString("secret"));
         UUID order = placeOrder(partner);
@@ -136,7 +131,7 @@ class WebhookDeliveryIT {
         }
         // the receiver has the last event a moment before the dispatcher records the answer
         await().atMost(WAIT).untilAsserted(() -> Api.given()
-                .get("/v1/partners/" + partner + "/webhook-endpoints/" + ep.getString("id") + "/deliveries")
+                .get(endpointPath(partner, ep) + "/deliveries")
                 .then().statusCode(200)
                 .body("items", hasSize(4))
                 .body("items.status", contains("succeeded", "succeeded", "succeeded", "succeeded"))
@@ -157,13 +152,13 @@ class WebhookDeliveryIT {
     @Test
     void failedAttemptsAreRetriedOnTheScheduleAndLogged() {
         String partner = partner();
-        Receiver r = receiver();
+        Receiver r = receivers.open();
         Map<String, Integer> seen = new java.util.concurrent.ConcurrentHashMap<>();
         r.policy(req -> seen.merge(req.id(), 1, Integer::sum) <= 2 ? new Receiver.Reply(503, 0) : Receiver.Reply.ok());
         JsonPath ep = endpoint(partner, r.url("/flaky"), "\"event_types\": [\"order.submitting\"]");
         placeOrder(partner);
 
-        String deliveries = "/v1/partners/" + partner + "/webhook-endpoints/" + ep.getString("id") + "/deliveries";
+        String deliveries = endpointPath(partner, ep) + "/deliveries";
         await().atMost(WAIT).untilAsserted(() -> Api.given().get(deliveries + "?status=succeeded").then()
                 .body("items", hasSize(1)));
         Api.given().get(deliveries).then().statusCode(200)
@@ -172,36 +167,45 @@ class WebhookDeliveryIT {
                 .body("items[0].sequence", equalTo(1))
                 .body("items[0].attempts.status_code", contains(503, 503, 200))
                 .body("items[0].attempts[0].duration_ms", org.hamcrest.Matchers.greaterThanOrEqualTo(0));
-        assertEquals(3, r.requests().size());
-        assertEquals(1, r.requests().stream().map(Receiver.Received::id).distinct().count());
+        List<Receiver.Received> attempts = r.requests();
+        assertEquals(3, attempts.size());
+        assertEquals(1, attempts.stream().map(Receiver.Received::id).distinct().count());
+        // the schedule here is 1s,1s,1s, jittered by at most 20%: each retry came no sooner than 0.8 s after the
+        // attempt before it was answered
+        for (int i = 1; i < attempts.size(); i++) {
+            long gapMillis = (attempts.get(i).receivedNanos() - attempts.get(i - 1).receivedNanos()) / 1_000_000;
+            assertTrue(gapMillis >= 800, "attempt " + (i + 1) + " came " + gapMillis + " ms after the one before");
+        }
     }
 
     @Test
     void anEndpointAnswering410IsDisabled() {
         String partner = partner();
-        Receiver r = receiver();
+        Receiver r = receivers.open();
         r.policy(req -> new Receiver.Reply(410, 0));
         JsonPath ep = endpoint(partner, r.url("/gone"), "");
-        placeOrder(partner);
-        String path = "/v1/partners/" + partner + "/webhook-endpoints/" + ep.getString("id");
+        UUID first = placeOrder(partner);
+        String path = endpointPath(partner, ep);
         await().atMost(WAIT).untilAsserted(() -> Api.given().get(path).then()
                 .body("enabled", equalTo(false))
                 .body("disabled_reason", equalTo("gone")));
-        int received = r.requests().size();
         UUID later = placeOrder(partner);
         transition(writer, later, "PaymentReceived");
-        // nothing more is sent to a disabled endpoint, and no delivery is written for it
+        // no delivery is written for a disabled endpoint
         Api.given().get(path + "/deliveries").then().body("items.order_id",
                 org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(later.toString())));
-        assertEquals(received, r.requests().size());
+        // and nothing more is sent to it while the dispatcher runs: only the event answered 410 ever arrived, not
+        // the first order's next event (queued for it before the 410), nor anything of the later order
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                .until(() -> r.requests().stream().allMatch(q -> q.orderId().equals(first.toString()) && q.sequence() == 1));
     }
 
     @Test
     void afterARotationBothSecretsSignAndBothVerify() {
         String partner = partner();
-        Receiver r = receiver();
+        Receiver r = receivers.open();
         JsonPath ep = endpoint(partner, r.url("/rotating"), "");
-        String path = "/v1/partners/" + partner + "/webhook-endpoints/" + ep.getString("id");
+        String path = endpointPath(partner, ep);
         String oldSecret = ep.getString("secret");
         String newSecret = Api.given().post(path + "/rotate-secret").then().statusCode(200)
                 .body("previous_secret_expires_at", org.hamcrest.Matchers.notNullValue())
@@ -223,8 +227,8 @@ class WebhookDeliveryIT {
     void anOrderIsDeliveredOnlyToItsOwnPartnersEndpoints() {
         String mine = partner();
         String theirs = partner();
-        Receiver me = receiver();
-        Receiver them = receiver();
+        Receiver me = receivers.open();
+        Receiver them = receivers.open();
         endpoint(mine, me.url("/mine"), "");
         endpoint(theirs, them.url("/theirs"), "");
         UUID order = placeOrder(mine);
@@ -238,7 +242,7 @@ class WebhookDeliveryIT {
     @Test
     void oneOrdersEventsWaitForTheEarlierOneToFailForGoodWhileOtherOrdersFlow() {
         String partner = partner();
-        Receiver r = receiver();
+        Receiver r = receivers.open();
         // every attempt at the stuck order's payment_received fails; everything else succeeds
         UUID[] stuck = new UUID[1];
         r.policy(req -> stuck[0] != null && req.orderId().equals(stuck[0].toString())
@@ -262,7 +266,7 @@ class WebhookDeliveryIT {
         List<Receiver.Received> others = all.stream().filter(e -> e.orderId().equals(other.toString())).toList();
         assertEquals(List.of(1, 2, 3, 4), others.stream().map(Receiver.Received::sequence).toList());
         assertTrue(others.get(3).receivedNanos() < lastAttemptOf3);
-        Api.given().get("/v1/partners/" + partner + "/webhook-endpoints/" + ep.getString("id")
+        Api.given().get(endpointPath(partner, ep)
                 + "/deliveries?status=failed").then().body("items", hasSize(1))
                 .body("items[0].attempts", hasSize(4))
                 .body("items[0].order_id", equalTo(stuck[0].toString()));
@@ -271,8 +275,8 @@ class WebhookDeliveryIT {
     @Test
     void includeSecretsEndpointsGetTheRedemptionDataAndOthersDoNot() throws Exception {
         String partner = partner();
-        Receiver withSecrets = receiver();
-        Receiver without = receiver();
+        Receiver withSecrets = receivers.open();
+        Receiver without = receivers.open();
         JsonPath secretEp = endpoint(partner, withSecrets.url("/secrets"), "\"include_secrets\": true, \"event_types\": [\"order.done\"]");
         endpoint(partner, without.url("/plain"), "\"event_types\": [\"order.done\"]");
         UUID order = placeOrder(partner);
@@ -303,7 +307,7 @@ class WebhookDeliveryIT {
     @Test
     void eventTypeFiltersSelectWhatIsSent() {
         String partner = partner();
-        Receiver r = receiver();
+        Receiver r = receivers.open();
         endpoint(partner, r.url("/filtered"), "\"event_types\": [\"order.payment_received\", \"order.waiting_for_delivery\"]");
         UUID order = placeOrder(partner);
         transition(writer, order, "PaymentReceived");
@@ -316,7 +320,7 @@ class WebhookDeliveryIT {
     @Test
     void aKilledDispatcherLosesNothing() {
         String partner = partner();
-        Receiver r = receiver();
+        Receiver r = receivers.open();
         JsonPath ep = endpoint(partner, r.url("/taken-over"), "");
         dispatcher.stop();
         List<UUID> orders = new ArrayList<>();
@@ -328,7 +332,7 @@ class WebhookDeliveryIT {
         assertFalse(dead.isEmpty(), "the dead replica held claims");
         dispatcher.start();
 
-        String deliveries = "/v1/partners/" + partner + "/webhook-endpoints/" + ep.getString("id") + "/deliveries";
+        String deliveries = endpointPath(partner, ep) + "/deliveries";
         await().atMost(WAIT).untilAsserted(() -> Api.given().get(deliveries + "?status=succeeded").then()
                 .body("items", hasSize(6)));
         Map<String, List<Integer>> perOrder = distinct(r).values().stream().collect(Collectors.groupingBy(
@@ -340,12 +344,12 @@ class WebhookDeliveryIT {
     @Test
     void replayQueuesThePartnersEventsSinceATimeAgainWithTheSameIds() {
         String partner = partner();
-        Receiver r = receiver();
+        Receiver r = receivers.open();
         String since = java.time.Instant.now().minusSeconds(5).toString();
         UUID order = placeOrder(partner);
         // the endpoint is created after the events: only a replay brings them
         JsonPath ep = endpoint(partner, r.url("/replayed"), "");
-        String path = "/v1/partners/" + partner + "/webhook-endpoints/" + ep.getString("id");
+        String path = endpointPath(partner, ep);
         Api.json("{\"since\": \"" + since + "\"}").post(path + "/replay").then().statusCode(202)
                 .body("enqueued", equalTo(2));
         await().atMost(WAIT).until(() -> distinct(r).size() == 2);
@@ -363,11 +367,11 @@ class WebhookDeliveryIT {
     @Test
     void aFailedDeliveryCanBeRetriedByHand() {
         String partner = partner();
-        Receiver r = receiver();
+        Receiver r = receivers.open();
         r.policy(req -> new Receiver.Reply(500, 0));
         JsonPath ep = endpoint(partner, r.url("/manual"), "\"event_types\": [\"order.submitting\"]");
         placeOrder(partner);
-        String path = "/v1/partners/" + partner + "/webhook-endpoints/" + ep.getString("id");
+        String path = endpointPath(partner, ep);
         await().atMost(WAIT).untilAsserted(() -> Api.given().get(path + "/deliveries?status=failed").then()
                 .body("items", hasSize(1)));
         String delivery = Api.given().get(path + "/deliveries").then().extract().path("items[0].id");

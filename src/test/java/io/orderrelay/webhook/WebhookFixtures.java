@@ -60,4 +60,9 @@ final class WebhookFixtures {
         return Api.json(body).post("/v1/partners/" + partnerId + "/webhook-endpoints")
                 .then().statusCode(201).extract().jsonPath();
     }
+
+    /** The API path of an endpoint made by {@link #endpoint}. */
+    static String endpointPath(String partnerId, JsonPath endpoint) {
+        return "/v1/partners/" + partnerId + "/webhook-endpoints/" + endpoint.getString("id");
+    }
 }

@@ -40,11 +40,11 @@ class WebhookLimitsIT {
     @Inject
     WebhookDispatcher dispatcher;
 
-    private final List<Receiver> receivers = new ArrayList<>();
+    private final Receivers receivers = new Receivers();
 
     @AfterEach
     void close() {
-        receivers.forEach(Receiver::close);
+        receivers.close();
         dispatcher.start();
     }
 
@@ -121,8 +121,7 @@ class WebhookLimitsIT {
     @Test
     void replaySkipsEventsStillQueuedForTheEndpoint() {
         String partner = partner();
-        Receiver r = new Receiver();
-        receivers.add(r);
+        Receiver r = receivers.open();
         String since = Instant.now().minusSeconds(5).toString();
         JsonPath ep = endpoint(partner, r.url("/queued"), "");
         String path = base(partner) + "/" + ep.getString("id");

@@ -1,6 +1,7 @@
 package io.orderrelay.webhook;
 
 import static io.orderrelay.webhook.WebhookFixtures.endpoint;
+import static io.orderrelay.webhook.WebhookFixtures.endpointPath;
 import static io.orderrelay.webhook.WebhookFixtures.partner;
 import static io.orderrelay.webhook.WebhookFixtures.placeOrder;
 import static org.awaitility.Awaitility.await;
@@ -48,22 +49,12 @@ class WebhookRetentionIT {
     @Inject
     WebhookDispatcher dispatcher;
 
-    private final List<Receiver> receivers = new ArrayList<>();
-
-    private Receiver receiver() {
-        Receiver r = new Receiver();
-        receivers.add(r);
-        return r;
-    }
+    private final Receivers receivers = new Receivers();
 
     @AfterEach
     void close() {
-        receivers.forEach(Receiver::close);
+        receivers.close();
         dispatcher.start();
-    }
-
-    private static String path(String partner, JsonPath ep) {
-        return "/v1/partners/" + partner + "/webhook-endpoints/" + ep.getString("id");
     }
 
     private String body(UUID deliveryId) throws SQLException {
@@ -77,17 +68,17 @@ class WebhookRetentionIT {
     }
 
     private static UUID onlyDelivery(String partner, JsonPath ep) {
-        return UUID.fromString(Api.given().get(path(partner, ep) + "/deliveries").then().statusCode(200)
+        return UUID.fromString(Api.given().get(endpointPath(partner, ep) + "/deliveries").then().statusCode(200)
                 .body("items", hasSize(1)).extract().path("items[0].id"));
     }
 
     @Test
     void redemptionBodiesAreRemovedOnceDeliveredOrGivenUpAndARetryRebuildsThemFromTheOrder() throws Exception {
         String partner = partner();
-        Receiver ok = receiver();
-        Receiver down = receiver();
+        Receiver ok = receivers.open();
+        Receiver down = receivers.open();
         down.policy(req -> new Receiver.Reply(503, 0));
-        Receiver plain = receiver();
+        Receiver plain = receivers.open();
         String done = "\"event_types\": [\"order.done\"]";
         JsonPath okEp = endpoint(partner, ok.url("/ok"), "\"include_secrets\": true, " + done);
         JsonPath downEp = endpoint(partner, down.url("/down"), "\"include_secrets\": true, " + done);
@@ -95,11 +86,11 @@ class WebhookRetentionIT {
         UUID order = placeOrder(partner);
         WebhookFixtures.doneWithPin(writer, order, WebhookFixtures.upstreamOrderId(order), "PIN-7777-KEPT");
 
-        await().atMost(WAIT).untilAsserted(() -> Api.given().get(path(partner, okEp) + "/deliveries").then()
+        await().atMost(WAIT).untilAsserted(() -> Api.given().get(endpointPath(partner, okEp) + "/deliveries").then()
                 .body("items[0].status", equalTo("succeeded")));
-        await().atMost(WAIT).untilAsserted(() -> Api.given().get(path(partner, downEp) + "/deliveries").then()
+        await().atMost(WAIT).untilAsserted(() -> Api.given().get(endpointPath(partner, downEp) + "/deliveries").then()
                 .body("items[0].status", equalTo("failed")));
-        await().atMost(WAIT).untilAsserted(() -> Api.given().get(path(partner, plainEp) + "/deliveries").then()
+        await().atMost(WAIT).untilAsserted(() -> Api.given().get(endpointPath(partner, plainEp) + "/deliveries").then()
                 .body("items[0].status", equalTo("succeeded")));
         assertEquals("PIN-7777-KEPT", ok.requests().get(0).json().at("/data/order/deliveries/0/redemption/pin_code")
                 .asText());
@@ -111,8 +102,8 @@ class WebhookRetentionIT {
 
         // a retry by hand rebuilds the body from the order, redemption included, sealed again at rest
         down.policy(req -> Receiver.Reply.ok());
-        Api.given().post(path(partner, downEp) + "/deliveries/" + downDelivery + "/retry").then().statusCode(202);
-        await().atMost(WAIT).untilAsserted(() -> Api.given().get(path(partner, downEp) + "/deliveries").then()
+        Api.given().post(endpointPath(partner, downEp) + "/deliveries/" + downDelivery + "/retry").then().statusCode(202);
+        await().atMost(WAIT).untilAsserted(() -> Api.given().get(endpointPath(partner, downEp) + "/deliveries").then()
                 .body("items[0].status", equalTo("succeeded")));
         Receiver.Received resent = down.requests().get(down.requests().size() - 1);
         assertEquals("PIN-7777-KEPT", resent.json().at("/data/order/deliveries/0/redemption/pin_code").asText());
@@ -123,12 +114,12 @@ class WebhookRetentionIT {
     @Test
     void deliveriesAndAttemptsOlderThanTheRetentionArePrunedAndRecentOnesKept() throws Exception {
         String partner = partner();
-        Receiver r = receiver();
+        Receiver r = receivers.open();
         JsonPath ep = endpoint(partner, r.url("/kept"), "");
         placeOrder(partner);
-        await().atMost(WAIT).untilAsserted(() -> Api.given().get(path(partner, ep) + "/deliveries").then()
+        await().atMost(WAIT).untilAsserted(() -> Api.given().get(endpointPath(partner, ep) + "/deliveries").then()
                 .body("items", hasSize(2)).body("items.status", everyItem(equalTo("succeeded"))));
-        List<String> ids = Api.given().get(path(partner, ep) + "/deliveries").then().extract().path("items.id");
+        List<String> ids = Api.given().get(endpointPath(partner, ep) + "/deliveries").then().extract().path("items.id");
         UUID recent = UUID.fromString(ids.get(0));
         UUID old = UUID.fromString(ids.get(1));
         // a line still waiting on a dead endpoint: never pruned, however old, or it would never finish
@@ -136,7 +127,7 @@ class WebhookRetentionIT {
         String other = partner();
         JsonPath stuck = endpoint(other, "https://127.0.0.1:9/dead", "");
         placeOrder(other);
-        List<String> stuckIds = Api.given().get(path(other, stuck) + "/deliveries").then()
+        List<String> stuckIds = Api.given().get(endpointPath(other, stuck) + "/deliveries").then()
                 .body("items", hasSize(2)).extract().path("items.id");
         try (var c = db.getConnection(); var st = c.createStatement()) {
             st.executeUpdate("update webhook_deliveries set created_at = now() - interval '40 days', "
@@ -148,9 +139,9 @@ class WebhookRetentionIT {
 
         housekeeping.prune();
 
-        List<String> left = Api.given().get(path(partner, ep) + "/deliveries").then().extract().path("items.id");
+        List<String> left = Api.given().get(endpointPath(partner, ep) + "/deliveries").then().extract().path("items.id");
         assertEquals(List.of(recent.toString()), left);
-        Api.given().get(path(partner, ep) + "/deliveries").then().body("items[0].attempts", hasSize(1));
+        Api.given().get(endpointPath(partner, ep) + "/deliveries").then().body("items[0].attempts", hasSize(1));
         try (var c = db.getConnection(); var st = c.prepareStatement(
                 "select count(*) from webhook_attempts where delivery_id = ?")) {
             st.setObject(1, old);
@@ -159,7 +150,7 @@ class WebhookRetentionIT {
                 assertEquals(0, rs.getInt(1));
             }
         }
-        Api.given().get(path(other, stuck) + "/deliveries").then().body("items", hasSize(2))
+        Api.given().get(endpointPath(other, stuck) + "/deliveries").then().body("items", hasSize(2))
                 .body("items.id", equalTo(stuckIds));
         assertFalse(left.contains(old.toString()));
     }

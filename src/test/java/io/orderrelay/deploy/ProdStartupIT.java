@@ -1,4 +1,4 @@
-package io.orderrelay.security;
+package io.orderrelay.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
