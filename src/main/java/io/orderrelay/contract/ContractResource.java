@@ -52,7 +52,7 @@ public class ContractResource {
     @APIResponse(responseCode = "200", description = "The schema",
             content = @Content(mediaType = "application/schema+json", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT)))
     @APIResponse(responseCode = "404", description = "No such schema",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiContract.PROBLEM)))
     public Response schema(@PathParam("file") String file) {
         byte[] body = SCHEMA_FILE.matcher(file).matches() ? readIfPresent(SCHEMAS + file) : null;
         if (body == null) {
