@@ -41,6 +41,8 @@ public class ContractResource {
     @Operation(operationId = "getAsyncApi", summary = "The AsyncAPI 3.0 document of the Kafka topic and the webhooks")
     @APIResponse(responseCode = "200", description = "docs/asyncapi.yaml; its schema $refs resolve to /v1/schemas/",
             content = @Content(mediaType = "application/yaml", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)))
+    @APIResponse(responseCode = "406", description = "The request's Accept excludes application/yaml",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = OpenApiContract.PROBLEM)))
     public Response asyncApi() {
         return Response.ok(read(ASYNCAPI), "application/yaml").build();
     }
