@@ -32,6 +32,10 @@ public class EventEnvelopes {
     public static final String SPEC_VERSION = "1.0";
     public static final String SOURCE = "/order-relay";
     public static final String CONTENT_TYPE = "application/json";
+    /** The CloudEvents dataschema: the JSON Schema (docs/schemas, served at /v1/schemas) and version data follows. */
+    public static final String DATA_SCHEMA = "https://order-relay.example/schemas/order-transition.v1.json";
+    public static final String DATA_SCHEMA_WITH_SECRETS =
+            "https://order-relay.example/schemas/order-transition-with-secrets.v1.json";
 
     private final ObjectMapper json;
 
@@ -64,6 +68,7 @@ public class EventEnvelopes {
         envelope.put("subject", orderId);
         envelope.put("time", rfc3339(t.occurredAt()));
         envelope.put("datacontenttype", CONTENT_TYPE);
+        envelope.put("dataschema", withSecrets ? DATA_SCHEMA_WITH_SECRETS : DATA_SCHEMA);
         ObjectNode data = envelope.putObject("data");
         data.put("order_id", orderId);
         data.put("upstream_order_id", event.order().upstreamOrderId());

@@ -29,6 +29,9 @@ import org.hibernate.Session;
 @ApplicationScoped
 public class WebhookBodies {
 
+    /** The CloudEvents dataschema of webhook.test (docs/schemas/webhook-test.v1.json). */
+    public static final String TEST_DATA_SCHEMA = "https://order-relay.example/schemas/webhook-test.v1.json";
+
     private final EventEnvelopes envelopes;
     private final ObjectMapper json;
     private final EntityManager em;
@@ -112,6 +115,7 @@ public class WebhookBodies {
         envelope.put("subject", endpoint.id().toString());
         envelope.put("time", DateTimeFormatter.ISO_INSTANT.format(at));
         envelope.put("datacontenttype", EventEnvelopes.CONTENT_TYPE);
+        envelope.put("dataschema", TEST_DATA_SCHEMA);
         ObjectNode data = envelope.putObject("data");
         data.put("endpoint_id", endpoint.id().toString());
         data.put("partner_id", endpoint.partnerId());

@@ -1,6 +1,5 @@
 package io.orderrelay.outbox;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -11,19 +10,20 @@ import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.orderrelay.support.EventContracts;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads the transitions topic from the beginning, as a consumer group of its own, for the whole test. */
+/**
+ * Reads the transitions topic from the beginning, as a consumer group of its own, for the whole test. Every record it
+ * hands out, and at close every record it read, is checked against the published contract
+ * ({@link EventContracts#kafkaRecord}): a test that reads the topic cannot pass on an event that breaks it.
+ */
 final class TopicReader implements AutoCloseable {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KafkaCompanion companion;
     private final ConsumerTask<String, byte[]> task;
@@ -40,7 +40,9 @@ final class TopicReader implements AutoCloseable {
     List<ConsumerRecord<String, byte[]>> recordsOf(Collection<UUID> orders) {
         Set<String> keys = new HashSet<>();
         orders.forEach(o -> keys.add(o.toString()));
-        return task.getRecords().stream().filter(r -> keys.contains(r.key())).toList();
+        List<ConsumerRecord<String, byte[]>> records = task.getRecords().stream().filter(r -> keys.contains(r.key())).toList();
+        records.forEach(EventContracts::kafkaRecord);
+        return records;
     }
 
     /** Per order, the event ids in the order first seen (consumers dedupe on the id). */
@@ -57,21 +59,20 @@ final class TopicReader implements AutoCloseable {
     }
 
     static JsonNode envelope(ConsumerRecord<String, byte[]> record) {
-        try {
-            return JSON.readTree(record.value());
-        } catch (Exception e) {
-            throw new AssertionError("record value is not JSON", e);
-        }
+        return EventContracts.kafkaRecord(record);
     }
 
     static String header(ConsumerRecord<String, byte[]> record, String name) {
-        Header h = record.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        return EventContracts.header(record, name);
     }
 
     @Override
     public void close() {
-        task.close();
-        companion.close();
+        try {
+            task.getRecords().forEach(EventContracts::kafkaRecord);
+        } finally {
+            task.close();
+            companion.close();
+        }
     }
 }

@@ -14,8 +14,13 @@ import java.util.function.Function;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.orderrelay.support.EventContracts;
 
-/** A real local HTTP webhook receiver on 127.0.0.1 that records every request and answers per a policy. */
+/**
+ * A real local HTTP webhook receiver on 127.0.0.1 that records every request and answers per a policy. Every
+ * request is checked against the published contract ({@link EventContracts#webhook}); a request that breaks it
+ * makes {@link #requests()} and {@link #close()} fail the test.
+ */
 final class Receiver implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,6 +88,7 @@ final class Receiver implements AutoCloseable {
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final List<Received> requests = new CopyOnWriteArrayList<>();
     private final List<Answered> answers = new CopyOnWriteArrayList<>();
+    private final List<AssertionError> contractViolations = new CopyOnWriteArrayList<>();
     private volatile Function<Received, Reply> policy = r -> Reply.ok();
 
     Receiver() {
@@ -100,6 +106,11 @@ final class Receiver implements AutoCloseable {
             var h = exchange.getRequestHeaders();
             Received r = new Received(h.getFirst("webhook-id"), h.getFirst("webhook-timestamp"),
                     h.getFirst("webhook-signature"), h.getFirst("content-type"), body, System.nanoTime());
+            try {
+                EventContracts.webhook(r.id(), r.timestamp(), r.signature(), r.contentType(), body);
+            } catch (AssertionError broken) {
+                contractViolations.add(broken);
+            }
             requests.add(r);
             Reply reply = policy.apply(r);
             if (reply.delayMillis() > 0) {
@@ -154,7 +165,16 @@ final class Receiver implements AutoCloseable {
     }
 
     List<Received> requests() {
+        failOnContractViolations();
         return List.copyOf(requests);
+    }
+
+    private void failOnContractViolations() {
+        if (!contractViolations.isEmpty()) {
+            AssertionError first = contractViolations.get(0);
+            throw new AssertionError(contractViolations.size() + " webhook request(s) broke the contract; first: "
+                    + first.getMessage(), first);
+        }
     }
 
     List<Answered> answers() {
@@ -165,5 +185,6 @@ final class Receiver implements AutoCloseable {
     public void close() {
         server.stop(0);
         threads.shutdownNow();
+        failOnContractViolations();
     }
 }
