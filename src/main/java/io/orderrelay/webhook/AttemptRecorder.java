@@ -98,7 +98,7 @@ public class AttemptRecorder {
         Map<UUID, List<AttemptLog.Completion>> byEndpoint = new LinkedHashMap<>();
         for (AttemptLog.Completion b : batch) {
             if (recorded.contains(b.claim().id())) {
-                metrics.outcome(b.ended() ? b.status() : "retry");
+                metrics.outcome(b.claim().endpointId(), b.ended() ? b.status() : "retry");
                 byEndpoint.computeIfAbsent(b.claim().endpointId(), k -> new ArrayList<>()).add(b);
             }
         }
