@@ -31,9 +31,13 @@ class MetricNamesTest {
     static final Pattern TYPE_LINE = Pattern.compile("^# TYPE (\\S+) (\\S+)$", Pattern.MULTILINE);
     static final Pattern DOC_ROW = Pattern.compile("^\\| `(relay_[a-z0-9_]+)`(?:\\{[^}]*\\})? \\| (\\w+) \\|",
             Pattern.MULTILINE);
-    /** Registered at their first use (a webhook attempt), so absent from a freshly started application. */
+    /**
+     * Registered at their first use (a webhook attempt, an API key looked up, an event stream opened), so absent
+     * from a freshly started application.
+     */
     static final Set<String> REGISTERED_ON_FIRST_USE = Set.of("relay_webhook_deliveries_total",
-            "relay_webhook_attempt_duration_seconds", "relay_webhook_backlog");
+            "relay_webhook_attempt_duration_seconds", "relay_webhook_backlog", "relay_api_key_lookups_total",
+            "relay_events_streams", "relay_events_streams_refused_total", "relay_events_streams_dropped_total");
 
     @Test
     void everyRelayMetricFollowsTheSchemeAndIsDocumented() throws IOException {

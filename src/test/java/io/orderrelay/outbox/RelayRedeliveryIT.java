@@ -27,7 +27,6 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.Producer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +49,7 @@ class RelayRedeliveryIT {
     @Inject
     OutboxRelay relay;
     @Inject
-    KafkaClients kafka;
+    TransitionPublisher publisher;
     @Inject
     RelayConfig config;
     @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -66,10 +65,9 @@ class RelayRedeliveryIT {
                 List<OutboxRow> claimed = store.claimHeads(1000).stream()
                         .filter(r -> r.orderId().equals(order.id())).toList();
                 assertEquals(1, claimed.size());
-                Producer<String, byte[]> producer = kafka.producer();
                 for (OutboxRow row : claimed) {
                     try {
-                        producer.send(relay.record(row)).get(10, TimeUnit.SECONDS);
+                        publisher.send(row).get(10, TimeUnit.SECONDS);
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
