@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import io.orderrelay.tracing.OrderMdc;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -243,8 +244,10 @@ public class OutboxRelay {
         reason = reason.length() > 500 ? reason.substring(0, 500) : reason;
         store.park(row.id(), reason, Instant.now());
         metrics.parked();
-        Log.warnf("Outbox event %s of order %s (sequence %d, %d bytes) parked: Kafka refused it for good (%s). "
+        try (OrderMdc mdc = OrderMdc.of(row.orderId())) {
+            Log.warnf("Outbox event %s of order %s (sequence %d, %d bytes) parked: Kafka refused it for good (%s). "
                 + "Only this order's later events wait; an admin retries or skips it under /v1/admin/outbox/parked",
-                row.eventId(), row.orderId(), row.sequence(), row.payload().length, reason);
+                    row.eventId(), row.orderId(), row.sequence(), row.payload().length, reason);
+        }
     }
 }

@@ -23,16 +23,18 @@ public class OutboxStore {
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
-    public void insert(UUID eventId, UUID orderId, int sequence, String type, byte[] payload, Instant createdAt) {
+    public void insert(UUID eventId, UUID orderId, int sequence, String type, byte[] payload, Instant createdAt,
+            String traceparent) {
         em.createNativeQuery("""
-                insert into outbox (event_id, order_id, sequence, type, payload, created_at)
-                values (?1, ?2, ?3, ?4, ?5, ?6)""")
+                insert into outbox (event_id, order_id, sequence, type, payload, created_at, traceparent)
+                values (?1, ?2, ?3, ?4, ?5, ?6, ?7)""")
                 .setParameter(1, eventId)
                 .setParameter(2, orderId)
                 .setParameter(3, sequence)
                 .setParameter(4, type)
                 .setParameter(5, payload)
                 .setParameter(6, Timestamp.from(createdAt))
+                .setParameter(7, traceparent)
                 .executeUpdate();
     }
 
@@ -61,12 +63,12 @@ public class OutboxStore {
                     order by h.id
                     limit %d
                     for update skip locked)
-                select o.id, o.event_id, o.order_id, o.sequence, o.type, o.payload, o.created_at
+                select o.id, o.event_id, o.order_id, o.sequence, o.type, o.payload, o.created_at, o.traceparent
                 from outbox o join heads on heads.id = o.id
                 order by o.id""".formatted(Math.max(1, limit)))
                 .getResultList();
         return rows.stream().map(r -> new OutboxRow(((Number) r[0]).longValue(), (UUID) r[1], (UUID) r[2],
-                ((Number) r[3]).intValue(), (String) r[4], (byte[]) r[5], instant(r[6]))).toList();
+                ((Number) r[3]).intValue(), (String) r[4], (byte[]) r[5], instant(r[6]), (String) r[7])).toList();
     }
 
     @Transactional(Transactional.TxType.MANDATORY)

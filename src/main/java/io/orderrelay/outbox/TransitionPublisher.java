@@ -5,6 +5,8 @@ import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.orderrelay.tracing.Traceparents;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -17,7 +19,8 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 /**
  * Sends outbox rows to Kafka through the Reactive Messaging channel {@value #CHANNEL} (configured under
  * {@code mp.messaging.outgoing.order-transitions.*}: topic, serializers, idempotent producer, acks=all), one message
- * per row: key = order id, value = the stored envelope bytes, CloudEvents headers. The returned future completes
+ * per row: key = order id, value = the stored envelope bytes, CloudEvents headers, and {@code traceparent}: the
+ * Kafka publish span, child of the trace that caused the transition (the row's traceparent). The returned future completes
  * when the broker acknowledged that very record (the message's ack) and fails with Kafka's error when it did not
  * (its nack), so the relay marks exactly the acknowledged rows.
  *
@@ -48,7 +51,10 @@ public class TransitionPublisher {
                 .withKey(row.orderId().toString())
                 .withHeaders(headers(row))
                 .build();
-        Message<byte[]> message = Message.of(row.payload(), Metadata.of(kafka),
+        // the publish span (Reactive Messaging's) is a child of the transition's cause; the channel writes its
+        // context as the record's traceparent header
+        TracingMetadata tracing = TracingMetadata.withCurrent(Traceparents.context(row.traceparent()));
+        Message<byte[]> message = Message.of(row.payload(), Metadata.of(kafka, tracing),
                 () -> {
                     acknowledged.complete(null);
                     return CompletableFuture.completedFuture(null);

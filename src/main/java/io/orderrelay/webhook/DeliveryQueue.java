@@ -62,7 +62,7 @@ public class DeliveryQueue {
                 from picked, webhook_endpoints e
                 where d.id = picked.id and e.id = d.endpoint_id
                 returning d.id, d.endpoint_id, d.event_id, d.order_id, d.body, d.body_sealed, d.attempt_count,
-                  d.retry_base, e.url, e.secret, e.previous_secret, e.previous_secret_until""")) {
+                  d.retry_base, e.url, e.secret, e.previous_secret, e.previous_secret_until, d.traceparent""")) {
             st.setInt(1, perEndpoint);
             st.setInt(2, limit);
             st.setDouble(3, lease.toMillis() / 1000.0);
@@ -74,7 +74,7 @@ public class DeliveryQueue {
                             Jdbc.uuid(rs, "event_id"), Jdbc.uuid(rs, "order_id"), rs.getString("body"),
                             rs.getBoolean("body_sealed"), rs.getInt("attempt_count"), rs.getInt("retry_base"), token,
                             rs.getString("url"), rs.getString("secret"), rs.getString("previous_secret"),
-                            Jdbc.instant(rs, "previous_secret_until")));
+                            Jdbc.instant(rs, "previous_secret_until"), rs.getString("traceparent")));
                 }
             }
             return claimed;

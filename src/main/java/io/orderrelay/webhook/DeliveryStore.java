@@ -43,15 +43,18 @@ public class DeliveryStore {
         this.db = db;
     }
 
-    /** A delivery to write; {@code body} already sealed when {@code sealed}. */
+    /**
+     * A delivery to write; {@code body} already sealed when {@code sealed}; {@code traceparent}: the trace context of
+     * what caused it (sent as the traceparent header), or null.
+     */
     public record NewDelivery(UUID id, UUID endpointId, UUID eventId, String eventType, UUID orderId, Integer sequence,
-            String body, boolean sealed) {
+            String body, boolean sealed, String traceparent) {
     }
 
     /** A claimed delivery with what sending it needs. */
     public record Claimed(UUID id, UUID endpointId, UUID eventId, UUID orderId, String body, boolean sealed, int attemptCount,
             int retryBase, UUID claimToken, String url, String sealedSecret, String sealedPreviousSecret,
-            Instant previousSecretUntil) {
+            Instant previousSecretUntil, String traceparent) {
     }
 
     public record Attempt(Instant at, Integer statusCode, long durationMs, String error, String responseExcerpt) {
@@ -68,11 +71,11 @@ public class DeliveryStore {
         }
         try (Connection c = db.getConnection(); PreparedStatement st = c.prepareStatement("""
                 insert into webhook_deliveries (id, endpoint_id, event_id, event_type, order_id, sequence, body,
-                  body_sealed, status, next_attempt_at, created_at)
+                  body_sealed, status, next_attempt_at, created_at, traceparent)
                 select ?, ?, ?, ?, ?, ?, ?, ?,
                   case when exists (select 1 from webhook_deliveries w where w.endpoint_id = ? and w.order_id = ?
                                     and w.status in ('pending', 'waiting'))
-                       then 'waiting' else 'pending' end, ?, ?""")) {
+                       then 'waiting' else 'pending' end, ?, ?, ?""")) {
             // lines locked in the one order every multi-line transaction uses (AttemptLog too), so none deadlock;
             // the sort is stable, so one line's events keep their order (the first is its head)
             List<NewDelivery> sorted = new ArrayList<>(deliveries);
@@ -91,6 +94,7 @@ public class DeliveryStore {
                 st.setObject(10, d.orderId());
                 Jdbc.set(st, 11, now);
                 Jdbc.set(st, 12, now);
+                st.setString(13, d.traceparent());
                 st.executeUpdate();
             }
         } catch (SQLException e) {

@@ -18,6 +18,7 @@ import io.orderrelay.order.Ids;
 import io.orderrelay.problem.Problem;
 import io.orderrelay.problem.ProblemException;
 import io.orderrelay.security.SecretBox;
+import io.orderrelay.tracing.Traceparents;
 
 /** Endpoint management: validation, the per-partner limit, secrets, test events and manual retries. */
 @ApplicationScoped
@@ -182,7 +183,8 @@ public class WebhookEndpoints {
         UUID eventId = Ids.newId();
         UUID deliveryId = Ids.newId();
         deliveries.insert(List.of(new DeliveryStore.NewDelivery(deliveryId, e.id(), eventId, EventTypes.TEST, null,
-                null, new String(bodies.test(eventId, e, now()), StandardCharsets.UTF_8), false)), now());
+                null, new String(bodies.test(eventId, e, now()), StandardCharsets.UTF_8), false, Traceparents.current())),
+                now());
         fanOut.wakeAfterCommit();
         return new DeliveryStore.Row(deliveryId, e.id(), eventId, EventTypes.TEST, null, null, DeliveryStore.PENDING,
                 now(), List.of());

@@ -15,6 +15,7 @@ import io.orderrelay.order.OrderState;
 import io.orderrelay.order.TransitionView;
 import io.orderrelay.problem.Problem;
 import io.orderrelay.problem.ProblemException;
+import io.orderrelay.tracing.Traceparents;
 
 /**
  * POST .../replay: queues again the partner's events since a time for one endpoint. Bounded, whoever calls it and
@@ -100,7 +101,7 @@ public class WebhookReplay {
             String body = t[7] != null ? (String) t[7]
                     : bodies.rebuilt(e, orderId, new TransitionView(sequence, (String) t[3], to, at, (String) t[6]), eventId);
             rows.add(new DeliveryStore.NewDelivery(Ids.newId(), e.id(), eventId, type, orderId, sequence, body,
-                    e.includeSecrets()));
+                    e.includeSecrets(), Traceparents.current()));
         }
         deliveries.insert(rows, Instant.now().truncatedTo(ChronoUnit.MICROS));
         if (!rows.isEmpty()) {

@@ -21,7 +21,8 @@ final class Receiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One request as received. */
-    record Received(String id, String timestamp, String signature, String contentType, byte[] body, long receivedNanos) {
+    record Received(String id, String timestamp, String signature, String contentType, byte[] body, long receivedNanos,
+            String traceparent) {
 
         JsonNode json() {
             try {
@@ -99,7 +100,8 @@ final class Receiver implements AutoCloseable {
             }
             var h = exchange.getRequestHeaders();
             Received r = new Received(h.getFirst("webhook-id"), h.getFirst("webhook-timestamp"),
-                    h.getFirst("webhook-signature"), h.getFirst("content-type"), body, System.nanoTime());
+                    h.getFirst("webhook-signature"), h.getFirst("content-type"), body, System.nanoTime(),
+                    h.getFirst("traceparent"));
             requests.add(r);
             Reply reply = policy.apply(r);
             if (reply.delayMillis() > 0) {
