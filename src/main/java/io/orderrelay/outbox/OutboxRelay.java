@@ -176,11 +176,11 @@ public class OutboxRelay {
         }
         long deadline = System.nanoTime() + ackWait().toNanos();
         List<CompletableFuture<Void>> sends = new ArrayList<>(rows.size());
-        sends.add(send.apply(rows.get(0)));
+        sends.add(sent(rows.get(0)));
         Throwable probeError = probe ? outcome(sends.get(0), deadline) : null;
         if (probeError == null || refusedForGood(probeError)) {
             for (OutboxRow row : rows.subList(1, rows.size())) {
-                sends.add(send.apply(row));
+                sends.add(sent(row));
             }
         }
         long t2 = System.nanoTime();
@@ -192,7 +192,6 @@ public class OutboxRelay {
             Throwable error = outcome(sends.get(i), deadline);
             if (error == null) {
                 acknowledged.add(row.id());
-                metrics.acknowledged(Duration.between(row.createdAt(), Instant.now()));
             } else if (refusedForGood(error)) {
                 park(row, error);
                 parked++;
@@ -214,6 +213,13 @@ public class OutboxRelay {
                     acknowledged.size(), rows.size(), firstError);
         }
         return new BatchResult(rows.size(), acknowledged.size(), failed, parked);
+    }
+
+    /** Sends the row's record; commit-to-ack is measured when the broker's acknowledgement arrives. */
+    private CompletableFuture<Void> sent(OutboxRow row) {
+        CompletableFuture<Void> acknowledged = send.apply(row);
+        acknowledged.thenRun(() -> metrics.acknowledged(Duration.between(row.createdAt(), Instant.now())));
+        return acknowledged;
     }
 
     /**

@@ -73,72 +73,86 @@ class TraceChainIT {
 
     @Test
     void aCallersTraceparentComesBackOnTheOrdersKafkaRecordsAndWebhookDeliveries() throws Exception {
-        SecureRandom random = new SecureRandom();
-        String traceId = HexFormat.of().formatHex(random.generateSeed(16));
-        String callerSpan = HexFormat.of().formatHex(random.generateSeed(8));
+        String traceId = randomHex(16);
+        String callerSpan = randomHex(8);
         String partner = WebhookFixtures.partner();
-        try (Receiver receiver = new Receiver(); KafkaCompanion kafka = new KafkaCompanion(bootstrap);
-                ConsumerTask<String, byte[]> topic = kafka
-                        .<String, byte[]> consumeWithDeserializers(new StringDeserializer(), new ByteArrayDeserializer())
-                        .withGroupId("trace-" + UUID.randomUUID()).withOffsetReset(OffsetResetStrategy.EARLIEST)
-                        .fromTopics(config.kafka().topic())) {
-            WebhookFixtures.endpoint(partner, receiver.url("/hook"), "");
-            String body = UpstreamFixtures.createBody(UpstreamFixtures.reference())
-                    .replace("\"partner_id\": \"acme\"", "\"partner_id\": \"" + partner + "\"");
-            var placed = Api.json(body).header("traceparent", "00-" + traceId + "-" + callerSpan + "-01")
-                    .post("/v1/orders").then().statusCode(201).extract().jsonPath();
-            UUID order = UUID.fromString(placed.getString("id"));
-
-            // Submitting and upstream's first state: both caused by the placement request
-            List<ConsumerRecord<String, byte[]>> first = await().atMost(WAIT)
-                    .until(() -> records(topic, order), r -> r.size() >= 2).subList(0, 2);
-            List<Receiver.Received> delivered = await().atMost(WAIT)
-                    .until(() -> deliveries(receiver, order), d -> d.size() >= 2).subList(0, 2);
-            for (ConsumerRecord<String, byte[]> record : first) {
-                assertEquals(traceId, traceIdOf(header(record, "traceparent")), "Kafka record header");
-                assertEquals(traceId, traceIdOf(envelope(record).path("traceparent").asText(null)), "envelope attribute");
+        try (Receiver receiver = new Receiver(); KafkaCompanion kafka = new KafkaCompanion(bootstrap)) {
+            ConsumerTask<String, byte[]> topic = kafka
+                    .<String, byte[]> consumeWithDeserializers(new StringDeserializer(), new ByteArrayDeserializer())
+                    .withGroupId("trace-" + UUID.randomUUID()).withOffsetReset(OffsetResetStrategy.EARLIEST)
+                    .fromTopics(config.kafka().topic());
+            try {
+                follow(topic, receiver, partner, traceId, callerSpan);
+            } finally {
+                topic.close();
             }
-            for (Receiver.Received d : delivered) {
-                assertEquals(traceId, traceIdOf(d.traceparent()), "webhook header");
-                assertEquals(traceId, traceIdOf(d.json().path("traceparent").asText(null)), "webhook body envelope");
-            }
-
-            // the spans of that trace: REST call, upstream calls, database, Kafka publishes, webhook attempts
-            SpanData server = awaitSpan(s -> s.getTraceId().equals(traceId) && s.getKind() == SpanKind.SERVER);
-            assertEquals(callerSpan, server.getParentSpanId(), "the REST span continues the caller's");
-            assertTrue(spansOf(traceId).stream().filter(s -> s.getKind() == SpanKind.CLIENT
-                    && !s.getName().equals("webhook attempt")).count() >= 2, "validate and create upstream");
-            assertTrue(spansOf(traceId).stream().anyMatch(s -> "postgresql".equals(
-                    s.getAttributes().get(AttributeKey.stringKey("db.system")))), "JDBC spans");
-            List<SpanData> publishes = awaitSpans(traceId, s -> s.getKind() == SpanKind.PRODUCER, 2);
-            for (ConsumerRecord<String, byte[]> record : first) {
-                String spanId = spanIdOf(header(record, "traceparent"));
-                assertTrue(publishes.stream().anyMatch(p -> p.getSpanId().equals(spanId)),
-                        "the record's traceparent is its publish span");
-            }
-            List<SpanData> attempts = awaitSpans(traceId, s -> s.getName().equals("webhook attempt"), 2);
-            for (Receiver.Received d : delivered) {
-                String spanId = spanIdOf(d.traceparent());
-                assertTrue(attempts.stream().anyMatch(a -> a.getSpanId().equals(spanId)
-                        && order.toString().equals(a.getAttributes().get(ORDER_ID))), "the header is its attempt span");
-            }
-
-            // a later transition: caused by an upstream observation, which starts a trace of its own
-            sandbox.advance(placed.getString("upstream_order_id"));
-            ConsumerRecord<String, byte[]> third = await().atMost(WAIT)
-                    .until(() -> records(topic, order), r -> r.size() >= 3).get(2);
-            String observed = traceIdOf(header(third, "traceparent"));
-            assertNotEquals(traceId, observed);
-            assertEquals(observed, traceIdOf(envelope(third).path("traceparent").asText(null)));
-            SpanData observation = awaitSpan(s -> s.getTraceId().equals(observed)
-                    && s.getName().equals("order observation"));
-            assertEquals(order.toString(), observation.getAttributes().get(ORDER_ID));
-            assertFalse(observation.getParentSpanContext().isValid(), "an observation starts its trace");
-            Receiver.Received thirdDelivery = await().atMost(WAIT)
-                    .until(() -> deliveries(receiver, order), d -> d.size() >= 3).get(2);
-            assertEquals(observed, traceIdOf(thirdDelivery.traceparent()));
-            awaitSpans(observed, s -> s.getName().equals("webhook attempt"), 1);
         }
+    }
+
+    private void follow(ConsumerTask<String, byte[]> topic, Receiver receiver, String partner, String traceId,
+            String callerSpan) throws Exception {
+        WebhookFixtures.endpoint(partner, receiver.url("/hook"), "");
+        String body = UpstreamFixtures.createBody(UpstreamFixtures.reference())
+                .replace("\"partner_id\": \"acme\"", "\"partner_id\": \"" + partner + "\"");
+        var placed = Api.json(body).header("traceparent", "00-" + traceId + "-" + callerSpan + "-01")
+                .post("/v1/orders").then().statusCode(201).extract().jsonPath();
+        UUID order = UUID.fromString(placed.getString("id"));
+
+        // Submitting and upstream's first state: both caused by the placement request
+        List<ConsumerRecord<String, byte[]>> first = await().atMost(WAIT)
+                .until(() -> records(topic, order), r -> r.size() >= 2).subList(0, 2);
+        List<Receiver.Received> delivered = await().atMost(WAIT)
+                .until(() -> deliveries(receiver, order), d -> d.size() >= 2).subList(0, 2);
+        for (ConsumerRecord<String, byte[]> record : first) {
+            assertEquals(traceId, traceIdOf(header(record, "traceparent")), "Kafka record header");
+            assertEquals(traceId, traceIdOf(envelope(record).path("traceparent").asText(null)), "envelope attribute");
+        }
+        for (Receiver.Received d : delivered) {
+            assertEquals(traceId, traceIdOf(d.traceparent()), "webhook header");
+            assertEquals(traceId, traceIdOf(d.json().path("traceparent").asText(null)), "webhook body envelope");
+        }
+
+        // the spans of that trace: REST call, upstream calls, database, Kafka publishes, webhook attempts
+        SpanData server = awaitSpan(s -> s.getTraceId().equals(traceId) && s.getKind() == SpanKind.SERVER);
+        assertEquals(callerSpan, server.getParentSpanId(), "the REST span continues the caller's");
+        assertTrue(spansOf(traceId).stream().filter(s -> s.getKind() == SpanKind.CLIENT
+                && !s.getName().equals("webhook attempt")).count() >= 2, "validate and create upstream");
+        assertTrue(spansOf(traceId).stream().anyMatch(s -> "postgresql".equals(
+                s.getAttributes().get(AttributeKey.stringKey("db.system")))), "JDBC spans");
+        List<SpanData> publishes = awaitSpans(traceId, s -> s.getKind() == SpanKind.PRODUCER, 2);
+        for (ConsumerRecord<String, byte[]> record : first) {
+            String spanId = spanIdOf(header(record, "traceparent"));
+            assertTrue(publishes.stream().anyMatch(p -> p.getSpanId().equals(spanId)),
+                    "the record's traceparent is its publish span");
+        }
+        List<SpanData> attempts = awaitSpans(traceId, s -> s.getName().equals("webhook attempt"), 2);
+        for (Receiver.Received d : delivered) {
+            String spanId = spanIdOf(d.traceparent());
+            assertTrue(attempts.stream().anyMatch(a -> a.getSpanId().equals(spanId)
+                    && order.toString().equals(a.getAttributes().get(ORDER_ID))), "the header is its attempt span");
+        }
+
+        // a later transition: caused by an upstream observation, which starts a trace of its own
+        sandbox.advance(placed.getString("upstream_order_id"));
+        ConsumerRecord<String, byte[]> third = await().atMost(WAIT)
+                .until(() -> records(topic, order), r -> r.size() >= 3).get(2);
+        String observed = traceIdOf(header(third, "traceparent"));
+        assertNotEquals(traceId, observed);
+        assertEquals(observed, traceIdOf(envelope(third).path("traceparent").asText(null)));
+        SpanData observation = awaitSpan(s -> s.getTraceId().equals(observed)
+                && s.getName().equals("order observation"));
+        assertEquals(order.toString(), observation.getAttributes().get(ORDER_ID));
+        assertFalse(observation.getParentSpanContext().isValid(), "an observation starts its trace");
+        Receiver.Received thirdDelivery = await().atMost(WAIT)
+                .until(() -> deliveries(receiver, order), d -> d.size() >= 3).get(2);
+        assertEquals(observed, traceIdOf(thirdDelivery.traceparent()));
+        awaitSpans(observed, s -> s.getName().equals("webhook attempt"), 1);
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
     }
 
     private static List<ConsumerRecord<String, byte[]>> records(ConsumerTask<String, byte[]> topic, UUID order) {
