@@ -199,7 +199,7 @@ public class OrderEventFeed {
                 if (payload == null) {
                     // outbox row pruned (or never written): the same envelope, with the order as it is now
                     payload = json.writeValueAsString(envelopes.tree(
-                            new TransitionRecorded((UUID) r[1], views.view(order), transition, null), false));
+                            new TransitionRecorded((UUID) r[1], views.view(order), transition, null, null), false));
                 }
                 out.add(new EventViewer.Row(transition.sequence(), payload));
             }

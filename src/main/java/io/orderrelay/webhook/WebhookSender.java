@@ -88,7 +88,9 @@ public class WebhookSender {
                 .setKeepAlive(true)
                 .setIdleTimeout(60)
                 .setTryUseCompression(false)
-                .setVerifyHost(true),
+                .setVerifyHost(true)
+                // the attempt span (send) is the trace; Vert.x' own HTTP client tracing would add another
+                .setTracingPolicy(TracingPolicy.IGNORE),
                 // The pool is per origin, and several endpoints may share one (same host, other paths): the claim
                 // query bounds each endpoint, the pool only the whole replica, so a hanging endpoint cannot take the
                 // connections its host-mates need.
@@ -175,9 +177,7 @@ public class WebhookSender {
                 .putHeader("user-agent", "order-relay-webhooks/1")
                 .putHeader("webhook-id", p.eventId)
                 .putHeader("webhook-timestamp", Long.toString(timestamp))
-                .putHeader("webhook-signature", Signatures.header(p.secrets, p.eventId, timestamp, p.body))
-                // the attempt span above is the trace; Vert.x' own HTTP client tracing would add another
-                .setTracingPolicy(TracingPolicy.IGNORE);
+                .putHeader("webhook-signature", Signatures.header(p.secrets, p.eventId, timestamp, p.body));
         if (p.traceparent != null) {
             options.putHeader(Traceparents.HEADER, p.traceparent);
         }
