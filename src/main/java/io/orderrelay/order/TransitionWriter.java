@@ -18,6 +18,7 @@ import jakarta.transaction.Transactional;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.orderrelay.security.SecretBox;
+import io.orderrelay.tracing.Traceparents;
 import io.orderrelay.upstream.UpstreamOrder;
 
 /**
@@ -50,7 +51,7 @@ public class TransitionWriter {
         order.createdAt = now;
         order.updatedAt = now;
         em.persist(order);
-        return append(order, null, OrderState.SUBMITTING, TransitionSource.CREATE, now, null);
+        return append(order, null, OrderState.SUBMITTING, TransitionSource.CREATE, now, null, Traceparents.current());
     }
 
     /**
@@ -80,19 +81,21 @@ public class TransitionWriter {
         if (state.equals(order.state) || alreadyPassed(order, state) || !localMoveAllowed(order.state, state)) {
             return Optional.empty();
         }
-        return Optional.of(append(order, order.state, state, observation.source(), now, observation.snapshot()));
+        return Optional.of(append(order, order.state, state, observation.source(), now, observation.snapshot(),
+                observation.traceparent()));
     }
 
     private TransitionRecorded append(Order order, String from, String to, TransitionSource source, Instant at,
-            UpstreamOrder snapshot) {
+            UpstreamOrder snapshot, String traceparent) {
         order.sequence += 1;
         order.state = to;
         order.updatedAt = at;
         UUID eventId = Ids.newId();
         em.flush();
         em.createNativeQuery("""
-                insert into order_transitions (order_id, sequence, event_id, from_state, to_state, occurred_at, source)
-                values (?1, ?2, ?3, ?4, ?5, ?6, ?7)""")
+                insert into order_transitions (order_id, sequence, event_id, from_state, to_state, occurred_at, source,
+                                               traceparent)
+                values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)""")
                 .setParameter(1, order.id)
                 .setParameter(2, order.sequence)
                 .setParameter(3, eventId)
@@ -100,9 +103,10 @@ public class TransitionWriter {
                 .setParameter(5, to)
                 .setParameter(6, Timestamp.from(at))
                 .setParameter(7, source.wire())
+                .setParameter(8, traceparent)
                 .executeUpdate();
         TransitionRecorded event = new TransitionRecorded(eventId, views.view(order),
-                new TransitionView(order.sequence, from, to, at, source.wire()), redemption(snapshot));
+                new TransitionView(order.sequence, from, to, at, source.wire()), redemption(snapshot), traceparent);
         recorded.fire(event);
         return event;
     }

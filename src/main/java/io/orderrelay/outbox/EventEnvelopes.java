@@ -69,6 +69,10 @@ public class EventEnvelopes {
         envelope.put("time", rfc3339(t.occurredAt()));
         envelope.put("datacontenttype", CONTENT_TYPE);
         envelope.put("dataschema", withSecrets ? DATA_SCHEMA_WITH_SECRETS : DATA_SCHEMA);
+        if (event.traceparent() != null) {
+            // CloudEvents distributed tracing extension: the trace of the work that caused the transition
+            envelope.put("traceparent", event.traceparent());
+        }
         ObjectNode data = envelope.putObject("data");
         data.put("order_id", orderId);
         data.put("upstream_order_id", event.order().upstreamOrderId());

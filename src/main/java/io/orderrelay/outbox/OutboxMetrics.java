@@ -14,11 +14,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Prometheus names: {@code outbox_backlog_rows}, {@code outbox_oldest_pending_age_seconds} (both over the rows
+ * Prometheus names: {@code relay_outbox_backlog_rows}, {@code relay_outbox_oldest_pending_age_seconds} (both over the rows
  * the relay can publish: parked rows and the rows held behind them have their own gauges),
- * {@code outbox_parked_rows}, {@code outbox_held_rows}, {@code outbox_parked_total},
- * {@code outbox_published_total}, {@code outbox_publish_errors_total},
- * {@code outbox_commit_to_ack_seconds} (histogram; from the row's insert in the recording transaction
+ * {@code relay_outbox_parked_rows}, {@code relay_outbox_held_rows}, {@code relay_outbox_parked_total},
+ * {@code relay_outbox_published_total}, {@code relay_outbox_publish_errors_total},
+ * {@code relay_outbox_commit_to_ack_seconds} (histogram; from the row's insert in the recording transaction
  * to the broker's acknowledgement).
  */
 @ApplicationScoped
@@ -35,31 +35,31 @@ public class OutboxMetrics {
     private final Timer commitToAck;
 
     public OutboxMetrics(MeterRegistry registry) {
-        Gauges.forgetPrevious(registry, "outbox.backlog.rows", "outbox.oldest.pending.age", "outbox.parked.rows",
-                "outbox.held.rows");
-        Gauge.builder("outbox.backlog.rows", backlogRows, AtomicLong::get)
+        Gauges.forgetPrevious(registry, "relay.outbox.backlog.rows", "relay.outbox.oldest.pending.age", "relay.outbox.parked.rows",
+                "relay.outbox.held.rows");
+        Gauge.builder("relay.outbox.backlog.rows", backlogRows, AtomicLong::get)
                 .description("Outbox rows not yet acknowledged by Kafka")
                 .register(registry);
-        Gauge.builder("outbox.oldest.pending.age", oldestAgeMillis, a -> a.get() / 1000.0)
+        Gauge.builder("relay.outbox.oldest.pending.age", oldestAgeMillis, a -> a.get() / 1000.0)
                 .baseUnit("seconds")
                 .description("Age of the oldest outbox row not yet acknowledged by Kafka")
                 .register(registry);
-        Gauge.builder("outbox.parked.rows", parkedRows, AtomicLong::get)
+        Gauge.builder("relay.outbox.parked.rows", parkedRows, AtomicLong::get)
                 .description("Outbox rows Kafka refused for good, parked until an admin retries or skips them")
                 .register(registry);
-        Gauge.builder("outbox.held.rows", heldRows, AtomicLong::get)
+        Gauge.builder("relay.outbox.held.rows", heldRows, AtomicLong::get)
                 .description("Outbox rows waiting behind a parked row of their order")
                 .register(registry);
-        parked = Counter.builder("outbox.parked")
+        parked = Counter.builder("relay.outbox.parked")
                 .description("Outbox records parked because Kafka refused them for good")
                 .register(registry);
-        published = Counter.builder("outbox.published")
+        published = Counter.builder("relay.outbox.published")
                 .description("Outbox records acknowledged by Kafka")
                 .register(registry);
-        errors = Counter.builder("outbox.publish.errors")
+        errors = Counter.builder("relay.outbox.publish.errors")
                 .description("Outbox records Kafka did not acknowledge (retried)")
                 .register(registry);
-        commitToAck = Timer.builder("outbox.commit.to.ack")
+        commitToAck = Timer.builder("relay.outbox.commit.to.ack")
                 .description("From the outbox row's insert to the broker's acknowledgement")
                 .publishPercentileHistogram()
                 .publishPercentiles(0.5, 0.99)

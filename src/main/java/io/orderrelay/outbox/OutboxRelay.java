@@ -1,30 +1,27 @@
 package io.orderrelay.outbox;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
-import io.orderrelay.config.RelayConfig;
+import io.orderrelay.tracing.OrderMdc;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.InvalidRecordException;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * Publishes pending outbox rows to Kafka, at least once and in sequence order per order.
@@ -42,33 +39,38 @@ import org.apache.kafka.common.errors.RetriableException;
  * head every batch for ever, and being unsent it still holds back its own order's later rows until an admin
  * retries or skips it ({@link ParkedEvents}). Every other failure (broker away, timeouts, authorisation: they
  * concern every record alike) leaves the rows pending, to be retried with backoff.
+ *
+ * <p>Records go out through the Reactive Messaging channel ({@link TransitionPublisher}); each row's future is its
+ * message's ack or nack. After a failed cycle (and at start) the next cycle sends its first row alone and goes on
+ * only once the broker acknowledged it: while Kafka is away one record waits, not a whole batch (a send without
+ * metadata holds the channel's sending thread for {@code max.block.ms} per record).
  */
 @ApplicationScoped
 public class OutboxRelay {
 
-    public static final String HEADER_ID = "ce_id";
-    public static final String HEADER_TYPE = "ce_type";
-    /** CloudEvents Kafka binding: marks the value as a structured-mode event. */
-    public static final String HEADER_CONTENT_TYPE = "content-type";
-    public static final String STRUCTURED_CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8";
-
     private final OutboxStore store;
-    private final KafkaClients kafka;
+    private final Function<OutboxRow, CompletableFuture<Void>> send;
     private final OutboxMetrics metrics;
     private final OutboxConfig config;
-    private final String topic;
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean running;
     private volatile boolean lastBatchFailed;
+    // at start and after a failed cycle, the next cycle sends one record first
+    private volatile boolean probe = true;
     private Thread thread;
 
-    public OutboxRelay(OutboxStore store, KafkaClients kafka, OutboxMetrics metrics, OutboxConfig config,
-            RelayConfig relay) {
+    @Inject
+    public OutboxRelay(OutboxStore store, TransitionPublisher publisher, OutboxMetrics metrics, OutboxConfig config) {
+        this(store, publisher::send, metrics, config);
+    }
+
+    /** A relay sending through {@code send} (the benchmark compares senders); only the bean's relay runs a loop. */
+    OutboxRelay(OutboxStore store, Function<OutboxRow, CompletableFuture<Void>> send, OutboxMetrics metrics,
+            OutboxConfig config) {
         this.store = store;
-        this.kafka = kafka;
+        this.send = send;
         this.metrics = metrics;
         this.config = config;
-        this.topic = relay.kafka().topic();
     }
 
     /** What one cycle did; {@code failed} rows stay pending, {@code parked} rows wait for an admin. */
@@ -85,6 +87,11 @@ public class OutboxRelay {
             Log.info("Outbox relay disabled (relay.outbox.enabled=false): rows wait in the outbox");
             return;
         }
+        startLoop();
+    }
+
+    /** The background loop; the benchmark starts it on a relay of its own. */
+    void startLoop() {
         running = true;
         thread = new Thread(this::loop, "outbox-relay");
         thread.setDaemon(true);
@@ -92,6 +99,10 @@ public class OutboxRelay {
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        stopLoop();
+    }
+
+    void stopLoop() throws InterruptedException {
         running = false;
         wake.release();
         if (thread != null) {
@@ -149,25 +160,9 @@ public class OutboxRelay {
         return Math.min(previous == 0 ? base : previous * 2, config.maxBackoff().toMillis());
     }
 
-    /** The error of a send the producer failed before sending anything, else null. */
-    private static Throwable failedAtOnce(Future<RecordMetadata> sent) {
-        if (!sent.isDone()) {
-            return null;
-        }
-        try {
-            sent.get();
-            return null;
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return e;
-        }
-    }
-
     /** One claim-send-acknowledge-mark cycle, in its own transaction. */
     public BatchResult publishBatch() {
-        int timeoutSeconds = (int) (config.deliveryTimeout().toSeconds() + 30);
+        int timeoutSeconds = (int) (ackWait().toSeconds() + 30);
         return QuarkusTransaction.requiringNew().timeout(timeoutSeconds).call(this::publishClaimed);
     }
 
@@ -179,71 +174,75 @@ public class OutboxRelay {
             lastBatchFailed = false;
             return new BatchResult(0, 0, 0, 0);
         }
-        Producer<String, byte[]> producer = kafka.producer();
-        List<Future<RecordMetadata>> sends = new ArrayList<>(rows.size());
-        RuntimeException fatal = null;
-        for (OutboxRow row : rows) {
-            try {
-                Future<RecordMetadata> sent = producer.send(record(row), (metadata, error) -> {
-                    if (error == null) {
-                        metrics.acknowledged(Duration.between(row.createdAt(), Instant.now()));
-                    }
-                });
-                sends.add(sent);
-                Throwable atOnce = failedAtOnce(sent);
-                if (atOnce != null && !refusedForGood(atOnce)) {
-                    // the producer gave up before sending (no metadata within max.block.ms): do not spend that
-                    // wait again on every row of the batch; the rest wait for the next cycle. A record refused
-                    // for good (e.g. over max.request.size) is parked below and the others go on.
-                    break;
-                }
-            } catch (KafkaException e) {
-                // e.g. no metadata within max.block.ms: the broker is away; the rest wait for the next cycle
-                fatal = e;
-                break;
+        long deadline = System.nanoTime() + ackWait().toNanos();
+        List<CompletableFuture<Void>> sends = new ArrayList<>(rows.size());
+        sends.add(sent(rows.get(0)));
+        Throwable probeError = probe ? outcome(sends.get(0), deadline) : null;
+        if (probeError == null || refusedForGood(probeError)) {
+            for (OutboxRow row : rows.subList(1, rows.size())) {
+                sends.add(sent(row));
             }
         }
         long t2 = System.nanoTime();
-        producer.flush();
-        long t3 = System.nanoTime();
         List<Long> acknowledged = new ArrayList<>(sends.size());
-        Throwable firstError = fatal;
-        boolean nonRetriable = fatal != null && !(fatal instanceof RetriableException);
+        Throwable firstError = null;
         int parked = 0;
         for (int i = 0; i < sends.size(); i++) {
-            try {
-                sends.get(i).get();
-                acknowledged.add(rows.get(i).id());
-            } catch (ExecutionException e) {
-                Throwable error = e.getCause();
-                nonRetriable |= !(error instanceof RetriableException);
-                if (refusedForGood(error)) {
-                    park(rows.get(i), error);
-                    parked++;
-                } else {
-                    firstError = firstError == null ? error : firstError;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for Kafka", e);
+            OutboxRow row = rows.get(i);
+            Throwable error = outcome(sends.get(i), deadline);
+            if (error == null) {
+                acknowledged.add(row.id());
+            } else if (refusedForGood(error)) {
+                park(row, error);
+                parked++;
+            } else {
+                firstError = firstError == null ? error : firstError;
             }
         }
+        long t3 = System.nanoTime();
         store.markSent(acknowledged, Instant.now());
         long t4 = System.nanoTime();
-        Log.debugf("Outbox batch: %d rows, claim %d ms, send %d ms, flush+ack %d ms, mark %d ms", rows.size(), (t1 - t0) / 1_000_000,
+        Log.debugf("Outbox batch: %d rows, claim %d ms, send %d ms, ack %d ms, mark %d ms", rows.size(), (t1 - t0) / 1_000_000,
                 (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
         int failed = rows.size() - acknowledged.size() - parked;
         lastBatchFailed = failed > 0;
+        probe = failed > 0;
         if (failed > 0) {
             metrics.failed(failed);
             Log.warnf("Kafka acknowledged %d of %d outbox records; the others stay pending: %s",
                     acknowledged.size(), rows.size(), firstError);
         }
-        if (nonRetriable) {
-            // after a non-retriable error the idempotent producer's state may be unusable
-            kafka.resetProducer();
-        }
         return new BatchResult(rows.size(), acknowledged.size(), failed, parked);
+    }
+
+    /** Sends the row's record; commit-to-ack is measured when the broker's acknowledgement arrives. */
+    private CompletableFuture<Void> sent(OutboxRow row) {
+        CompletableFuture<Void> acknowledged = send.apply(row);
+        acknowledged.thenRun(() -> metrics.acknowledged(Duration.between(row.createdAt(), Instant.now())));
+        return acknowledged;
+    }
+
+    /**
+     * The longest wait for an acknowledgement: the producer's delivery timeout, plus the channel's own resends of a
+     * record that failed at once (backoff up to 20 s, within the delivery timeout), plus a margin.
+     */
+    private Duration ackWait() {
+        return config.deliveryTimeout().plusSeconds(25);
+    }
+
+    /** Null once the record is acknowledged, else why not (a wait past the deadline counts as a failure). */
+    private static Throwable outcome(CompletableFuture<Void> sent, long deadlineNanos) {
+        try {
+            sent.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (TimeoutException e) {
+            return e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Kafka", e);
+        }
     }
 
     private void park(OutboxRow row, Throwable error) {
@@ -251,17 +250,10 @@ public class OutboxRelay {
         reason = reason.length() > 500 ? reason.substring(0, 500) : reason;
         store.park(row.id(), reason, Instant.now());
         metrics.parked();
-        Log.warnf("Outbox event %s of order %s (sequence %d, %d bytes) parked: Kafka refused it for good (%s). "
+        try (OrderMdc mdc = OrderMdc.of(row.orderId())) {
+            Log.warnf("Outbox event %s of order %s (sequence %d, %d bytes) parked: Kafka refused it for good (%s). "
                 + "Only this order's later events wait; an admin retries or skips it under /v1/admin/outbox/parked",
-                row.eventId(), row.orderId(), row.sequence(), row.payload().length, reason);
-    }
-
-    /** The Kafka record of a row: key = order id, value = the stored envelope bytes, CloudEvents headers. */
-    ProducerRecord<String, byte[]> record(OutboxRow row) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, row.orderId().toString(), row.payload());
-        record.headers().add(HEADER_ID, row.eventId().toString().getBytes(StandardCharsets.UTF_8));
-        record.headers().add(HEADER_TYPE, row.type().getBytes(StandardCharsets.UTF_8));
-        record.headers().add(HEADER_CONTENT_TYPE, STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
-        return record;
+                    row.eventId(), row.orderId(), row.sequence(), row.payload().length, reason);
+        }
     }
 }

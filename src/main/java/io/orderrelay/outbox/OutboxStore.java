@@ -27,16 +27,18 @@ public class OutboxStore {
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
-    public void insert(UUID eventId, UUID orderId, int sequence, String type, byte[] payload, Instant createdAt) {
+    public void insert(UUID eventId, UUID orderId, int sequence, String type, byte[] payload, Instant createdAt,
+            String traceparent) {
         em.createNativeQuery("""
-                insert into outbox (event_id, order_id, sequence, type, payload, created_at)
-                values (?1, ?2, ?3, ?4, ?5, ?6)""")
+                insert into outbox (event_id, order_id, sequence, type, payload, created_at, traceparent)
+                values (?1, ?2, ?3, ?4, ?5, ?6, ?7)""")
                 .setParameter(1, eventId)
                 .setParameter(2, orderId)
                 .setParameter(3, sequence)
                 .setParameter(4, type)
                 .setParameter(5, payload)
                 .setParameter(6, createdAt)
+                .setParameter(7, traceparent)
                 .executeUpdate();
     }
 
@@ -64,16 +66,18 @@ public class OutboxStore {
                     order by h.id
                     limit %d
                     for update skip locked)
-                select o.id, o.event_id, o.order_id, o.sequence, o.type, o.payload, o.created_at
+                select o.id, o.event_id, o.order_id, o.sequence, o.type, o.payload, o.created_at, o.traceparent
                 from outbox o join heads on heads.id = o.id
                 order by o.id""".formatted(Math.max(1, limit)), Tuple.class)
                 .addScalar("id", Long.class).addScalar("event_id", UUID.class).addScalar("order_id", UUID.class)
                 .addScalar("sequence", Integer.class).addScalar("type", String.class)
                 .addScalar("payload", byte[].class).addScalar("created_at", Instant.class)
+                .addScalar("traceparent", String.class)
                 .getResultList().stream()
                 .map(r -> new OutboxRow(r.get("id", Long.class), r.get("event_id", UUID.class),
                         r.get("order_id", UUID.class), r.get("sequence", Integer.class), r.get("type", String.class),
-                        r.get("payload", byte[].class), r.get("created_at", Instant.class)))
+                        r.get("payload", byte[].class), r.get("created_at", Instant.class),
+                        r.get("traceparent", String.class)))
                 .toList();
     }
 

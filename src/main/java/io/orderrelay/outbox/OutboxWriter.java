@@ -31,7 +31,7 @@ public class OutboxWriter {
     void on(@Observes TransitionRecorded event) {
         store.insert(event.eventId(), event.order().id(), event.transition().sequence(),
                 OrderState.eventType(event.transition().toState()), envelopes.envelope(event),
-                Instant.now().truncatedTo(ChronoUnit.MICROS));
+                Instant.now().truncatedTo(ChronoUnit.MICROS), event.traceparent());
     }
 
     /** Publish without waiting for the next poll. */

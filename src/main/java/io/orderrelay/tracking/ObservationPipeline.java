@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.orderrelay.order.Observation;
+import io.orderrelay.tracing.OrderMdc;
 import io.quarkus.logging.Log;
 
 /**
@@ -137,10 +138,12 @@ final class ObservationPipeline {
         }
         metrics.batchApplied(batch.size(), System.nanoTime() - started);
         for (int i = 0; i < batch.size(); i++) {
-            try {
+            try (OrderMdc mdc = OrderMdc.of(batch.get(i).orderId())) {
                 batch.get(i).done().accept(outcomes.get(i));
             } catch (RuntimeException e) {
-                Log.warnf("Order %s: outcome not delivered: %s", batch.get(i).orderId(), e.getMessage());
+                try (OrderMdc mdc = OrderMdc.of(batch.get(i).orderId())) {
+                    Log.warnf("Order %s: outcome not delivered: %s", batch.get(i).orderId(), e.getMessage());
+                }
             }
         }
     }

@@ -204,7 +204,7 @@ public class OrderEventFeed {
                 if (payload == null) {
                     // outbox row pruned (or never written): the same envelope, with the order as it is now
                     payload = json.writeValueAsString(envelopes.tree(new TransitionRecorded(
-                            r.get("event_id", UUID.class), views.view(order), transition, null), false));
+                            r.get("event_id", UUID.class), views.view(order), transition, null, null), false));
                 }
                 out.add(new EventViewer.Row(transition.sequence(), payload));
             }

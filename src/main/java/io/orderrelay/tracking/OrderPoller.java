@@ -7,6 +7,7 @@ import java.util.function.LongConsumer;
 
 import io.orderrelay.order.Observation;
 import io.orderrelay.order.TransitionSource;
+import io.orderrelay.tracing.OrderMdc;
 import io.orderrelay.upstream.UpstreamClient;
 import io.orderrelay.upstream.UpstreamException;
 import io.orderrelay.upstream.UpstreamOrder;
@@ -117,7 +118,7 @@ final class OrderPoller {
         upstream.orderAsync(upstreamOrderId, countryCode).subscribe().with(
                 order -> context.runOnContext(v -> {
                     if (!ended.getAsBoolean()) {
-                        lane.add(Observation.upstream(order, source));
+                        lane.add(tracker.deps.traces().traced(orderId, Observation.upstream(order, source)));
                     }
                     then.accept(0);
                 }),
@@ -130,7 +131,9 @@ final class OrderPoller {
                     if (failure instanceof UpstreamException.RateLimited limited && limited.retryAfterSeconds() != null) {
                         retryAfter = limited.retryAfterSeconds() * 1000;
                     }
-                    Log.debugf("Order %s: GET failed (%s)", orderId, failure.getMessage());
+                    try (OrderMdc mdc = OrderMdc.of(orderId)) {
+                        Log.debugf("Order %s: GET failed (%s)", orderId, failure.getMessage());
+                    }
                     then.accept(retryAfter);
                 }));
     }

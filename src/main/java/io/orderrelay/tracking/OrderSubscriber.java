@@ -4,10 +4,10 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.orderrelay.order.Observation;
 import io.orderrelay.order.OrderState;
 import io.orderrelay.order.TransitionSource;
+import io.orderrelay.tracing.OrderMdc;
 import io.orderrelay.upstream.UpstreamException;
 import io.orderrelay.upstream.UpstreamLimits;
 import io.orderrelay.upstream.UpstreamOrder;
@@ -97,6 +97,12 @@ final class OrderSubscriber implements UpstreamStreams.Listener, ObservationLane
 
     @Override
     public void onEvent(String name, String data) {
+        try (OrderMdc mdc = OrderMdc.of(orderId)) {
+            handleEvent(name, data);
+        }
+    }
+
+    private void handleEvent(String name, String data) {
         if (ended) {
             return;
         }
@@ -110,7 +116,7 @@ final class OrderSubscriber implements UpstreamStreams.Listener, ObservationLane
             lastStreamState = order.orderState();
             backoffMillis = tracker.settings.backoffMin().toMillis();
             poller.stopPolling();
-            enqueue(Observation.upstream(order, TransitionSource.STREAM));
+            enqueue(tracker.deps.traces().traced(orderId, Observation.upstream(order, TransitionSource.STREAM)));
         } else if ("stop".equals(name)) {
             // a hint only: believe it once a GET says the order is terminal (the stream's last word may be stale)
             if (lastStreamState == null || !OrderState.isTerminal(lastStreamState)) {
@@ -136,12 +142,16 @@ final class OrderSubscriber implements UpstreamStreams.Listener, ObservationLane
 
     @Override
     public void onEnd() {
-        streamClosed(null);
+        try (OrderMdc mdc = OrderMdc.of(orderId)) {
+            streamClosed(null);
+        }
     }
 
     @Override
     public void onFailure(UpstreamException failure) {
-        streamClosed(failure);
+        try (OrderMdc mdc = OrderMdc.of(orderId)) {
+            streamClosed(failure);
+        }
     }
 
     private void streamClosed(UpstreamException failure) {

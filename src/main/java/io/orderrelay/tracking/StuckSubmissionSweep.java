@@ -11,6 +11,7 @@ import io.orderrelay.order.Order;
 import io.orderrelay.order.OrderState;
 import io.orderrelay.order.TransitionSource;
 import io.orderrelay.order.TransitionWriter;
+import io.orderrelay.tracing.OrderMdc;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -39,16 +40,22 @@ public class StuckSubmissionSweep {
                 "state = ?1 and updatedAt < ?2", OrderState.SUBMITTING, before).page(0, 100).list()
                 .stream().map(o -> o.id).toList());
         for (UUID id : stuck) {
-            QuarkusTransaction.requiringNew().run(() -> {
-                writer.apply(id, Observation.local(OrderState.SUBMISSION_UNCERTAIN, TransitionSource.RECONCILE))
-                        .ifPresent(t -> {
-                            Order order = Order.findById(id);
-                            order.stateReason = "no answer to the create was stored within "
-                                    + config.submittingTimeout() + " (the outcome upstream is unknown)";
-                            Log.warnf("Order %s was still Submitting after %s: now SubmissionUncertain", id,
-                                    config.submittingTimeout());
-                        });
-            });
+            try (OrderMdc mdc = OrderMdc.of(id)) {
+                sweep(id);
+            }
         }
+    }
+
+    private void sweep(UUID id) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            writer.apply(id, Observation.local(OrderState.SUBMISSION_UNCERTAIN, TransitionSource.RECONCILE))
+                    .ifPresent(t -> {
+                        Order order = Order.findById(id);
+                        order.stateReason = "no answer to the create was stored within "
+                                + config.submittingTimeout() + " (the outcome upstream is unknown)";
+                        Log.warnf("Order %s was still Submitting after %s: now SubmissionUncertain", id,
+                                config.submittingTimeout());
+                    });
+        });
     }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.orderrelay.tracing.OrderMdc;
 import io.orderrelay.upstream.UpstreamClient;
 import io.orderrelay.upstream.UpstreamStreams;
 import io.quarkus.logging.Log;
@@ -47,10 +47,11 @@ public final class Tracker {
      * @param pipeline    where observations wait for the database (bounded, applied in batches)
      * @param leaseThread runs every claim, renewal and release, and nothing else: ownership never waits behind
      *                    observation work (the pipeline's workers), and {@link Leases} has its own connections
+     * @param traces      gives each upstream observation its trace
      */
     public record Dependencies(Leases leases, UpstreamClient upstream,
             UpstreamStreams streams, Vertx vertx, ObservationPipeline pipeline, ScheduledExecutorService leaseThread,
-            TrackingMetrics metrics, ObjectMapper json) {
+            TrackingMetrics metrics, ObjectMapper json, ObservationTraces traces) {
     }
 
     /** Leases of orders that ended while their owner was dead are purged after this long. */
@@ -210,7 +211,9 @@ public final class Tracker {
                     // taken over by another replica (we were paused or cut off longer than a lease)
                     OrderSubscriber lost = held.remove(id);
                     if (lost != null && !lost.isEnded()) {
-                        Log.warnf("Tracker %s lost its lease on order %s; no longer following it", owner, id);
+                        try (OrderMdc mdc = OrderMdc.of(id)) {
+                            Log.warnf("Tracker %s lost its lease on order %s; no longer following it", owner, id);
+                        }
                         deps.metrics().leaseLost();
                         lost.stop();
                     }

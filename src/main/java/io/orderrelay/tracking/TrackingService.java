@@ -37,7 +37,7 @@ public class TrackingService {
     private volatile Tracker.Settings settings;
 
     public TrackingService(TrackingConfig config, Leases leases, ObservationApplier applier, UpstreamClient upstream,
-            UpstreamStreams streams, Vertx vertx, TrackingMetrics metrics, ObjectMapper json) {
+            UpstreamStreams streams, Vertx vertx, TrackingMetrics metrics, ObjectMapper json, ObservationTraces traces) {
         this.config = config;
         this.pipeline = new ObservationPipeline(applier, metrics, config.observationQueue(), config.observationBatch(),
                 config.workerThreads());
@@ -50,7 +50,8 @@ public class TrackingService {
             t.setDaemon(true);
             return t;
         });
-        this.deps = new Tracker.Dependencies(leases, upstream, streams, vertx, pipeline, leaseThread, metrics, json);
+        this.deps = new Tracker.Dependencies(leases, upstream, streams, vertx, pipeline, leaseThread, metrics, json,
+                traces);
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -12,6 +12,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.orderrelay.config.RelayConfig;
+import io.orderrelay.tracing.OrderMdc;
 import io.quarkus.logging.Log;
 
 /**
@@ -65,8 +66,10 @@ public class AttemptRecorder {
      */
     void recordAgain(Finished f, int tries) {
         if (!queue.renew(f.claim(), settings.lease())) {
-            Log.warnf("Webhook delivery %s: claim lost while its attempt could not be recorded; another replica "
-                    + "sends it again", f.claim().id());
+            try (OrderMdc mdc = OrderMdc.of(f.claim().orderId())) {
+                Log.warnf("Webhook delivery %s: claim lost while its attempt could not be recorded; another "
+                        + "replica sends it again", f.claim().id());
+            }
             return;
         }
         DeliveryStore.Attempt a = f.attempt();
@@ -98,7 +101,7 @@ public class AttemptRecorder {
         Map<UUID, List<AttemptLog.Completion>> byEndpoint = new LinkedHashMap<>();
         for (AttemptLog.Completion b : batch) {
             if (recorded.contains(b.claim().id())) {
-                metrics.outcome(b.ended() ? b.status() : "retry");
+                metrics.outcome(b.claim().endpointId(), b.ended() ? b.status() : "retry");
                 byEndpoint.computeIfAbsent(b.claim().endpointId(), k -> new ArrayList<>()).add(b);
             }
         }

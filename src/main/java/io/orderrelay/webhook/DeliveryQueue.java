@@ -62,7 +62,7 @@ public class DeliveryQueue {
                 from picked, webhook_endpoints e
                 where d.id = picked.id and e.id = d.endpoint_id
                 returning d.id, d.endpoint_id, d.event_id, d.order_id, d.body, d.body_sealed, d.attempt_count,
-                  d.retry_base, e.url, e.secret, e.previous_secret, e.previous_secret_until""", Tuple.class)
+                  d.retry_base, e.url, e.secret, e.previous_secret, e.previous_secret_until, d.traceparent""", Tuple.class)
                 .setParameter(1, perEndpoint).setParameter(2, limit).setParameter(3, lease.toMillis() / 1000.0)
                 .setParameter(4, token)
                 .addScalar("id", UUID.class).addScalar("endpoint_id", UUID.class).addScalar("event_id", UUID.class)
@@ -70,13 +70,14 @@ public class DeliveryQueue {
                 .addScalar("attempt_count", Integer.class).addScalar("retry_base", Integer.class)
                 .addScalar("url", String.class).addScalar("secret", String.class)
                 .addScalar("previous_secret", String.class).addScalar("previous_secret_until", Instant.class)
+                .addScalar("traceparent", String.class)
                 .getResultList().stream()
                 .map(t -> new DeliveryStore.Claimed(t.get("id", UUID.class), t.get("endpoint_id", UUID.class),
                         t.get("event_id", UUID.class), t.get("order_id", UUID.class), t.get("body", String.class),
                         t.get("body_sealed", Boolean.class), t.get("attempt_count", Integer.class),
                         t.get("retry_base", Integer.class), token, t.get("url", String.class),
                         t.get("secret", String.class), t.get("previous_secret", String.class),
-                        t.get("previous_secret_until", Instant.class)))
+                        t.get("previous_secret_until", Instant.class), t.get("traceparent", String.class)))
                 .toList();
     }
 

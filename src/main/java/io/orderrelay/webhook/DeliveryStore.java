@@ -45,15 +45,18 @@ public class DeliveryStore {
         this.em = em;
     }
 
-    /** A delivery to write; {@code body} already sealed when {@code sealed}. */
+    /**
+     * A delivery to write; {@code body} already sealed when {@code sealed}; {@code traceparent}: the trace context of
+     * what caused it (sent as the traceparent header), or null.
+     */
     public record NewDelivery(UUID id, UUID endpointId, UUID eventId, String eventType, UUID orderId, Integer sequence,
-            String body, boolean sealed) {
+            String body, boolean sealed, String traceparent) {
     }
 
     /** A claimed delivery with what sending it needs. */
     public record Claimed(UUID id, UUID endpointId, UUID eventId, UUID orderId, String body, boolean sealed, int attemptCount,
             int retryBase, UUID claimToken, String url, String sealedSecret, String sealedPreviousSecret,
-            Instant previousSecretUntil) {
+            Instant previousSecretUntil, String traceparent) {
     }
 
     public record Attempt(Instant at, Integer statusCode, long durationMs, String error, String responseExcerpt) {
@@ -76,15 +79,16 @@ public class DeliveryStore {
             lockLine(d.endpointId(), d.orderId());
             sql("""
                     insert into webhook_deliveries (id, endpoint_id, event_id, event_type, order_id, sequence, body,
-                      body_sealed, status, next_attempt_at, created_at)
+                      body_sealed, status, next_attempt_at, created_at, traceparent)
                     select ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
                       case when exists (select 1 from webhook_deliveries w where w.endpoint_id = ?2 and w.order_id = ?5
                                         and w.status in ('pending', 'waiting'))
-                           then 'waiting' else 'pending' end, ?9, ?9""")
+                           then 'waiting' else 'pending' end, ?9, ?9, ?10""")
                     .setParameter(1, d.id()).setParameter(2, d.endpointId()).setParameter(3, d.eventId())
                     .setParameter(4, d.eventType()).setParameter(5, d.orderId(), UUID.class)
                     .setParameter(6, d.sequence(), Integer.class).setParameter(7, d.body())
                     .setParameter(8, d.sealed()).setParameter(9, now)
+                    .setParameter(10, d.traceparent(), String.class)
                     .executeUpdate();
         }
     }

@@ -64,7 +64,8 @@ public class WebhookBodies {
         boolean secrets = endpoint.includeSecrets();
         ArrayNode redemption = secrets && order.redemptionSealed != null
                 && readTree(box.open(order.redemptionSealed)) instanceof ArrayNode all ? all : null;
-        byte[] body = transition(new TransitionRecorded(eventId, views.view(order), transition, redemption), secrets);
+        byte[] body = transition(new TransitionRecorded(eventId, views.view(order), transition, redemption, null),
+                secrets);
         return secrets ? box.seal(body) : new String(body, StandardCharsets.UTF_8);
     }
 

@@ -60,7 +60,7 @@ public class WebhookFanOut {
                 body = plain;
             }
             rows.add(new DeliveryStore.NewDelivery(Ids.newId(), endpoint.id(), event.eventId(), type, event.order().id(),
-                    event.transition().sequence(), body, endpoint.includeSecrets()));
+                    event.transition().sequence(), body, endpoint.includeSecrets(), event.traceparent()));
         }
         if (rows.isEmpty()) {
             return;

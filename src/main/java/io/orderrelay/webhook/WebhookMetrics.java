@@ -18,9 +18,9 @@ import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Webhook meters: {@code webhook.deliveries} by outcome (succeeded, retry, failed), {@code webhook.attempt.duration}
- * by result class, {@code webhook.backlog} per endpoint (pending deliveries, refreshed every 15 s from the database,
- * so the same on every replica), {@code webhook.endpoints.disabled}.
+ * Webhook meters: {@code relay.webhook.deliveries} by outcome (succeeded, retry, failed), {@code relay.webhook.attempt.duration}
+ * by result class, {@code relay.webhook.backlog} per endpoint (pending deliveries, refreshed every 15 s from the database,
+ * so the same on every replica), {@code relay.webhook.endpoints.disabled}.
  */
 @ApplicationScoped
 public class WebhookMetrics {
@@ -35,22 +35,26 @@ public class WebhookMetrics {
         this.registry = registry;
         this.deliveries = deliveries;
         this.endpoints = endpoints;
-        Gauges.forgetPrevious(registry, "webhook.backlog", "webhook.endpoints.disabled");
-        this.backlog = MultiGauge.builder("webhook.backlog")
+        Gauges.forgetPrevious(registry, "relay.webhook.backlog", "relay.webhook.endpoints.disabled");
+        this.backlog = MultiGauge.builder("relay.webhook.backlog")
                 .description("Pending webhook deliveries per endpoint").register(registry);
-        Gauge.builder("webhook.endpoints.disabled", disabled, AtomicLong::get)
+        Gauge.builder("relay.webhook.endpoints.disabled", disabled, AtomicLong::get)
                 .description("Webhook endpoints disabled (by a caller, 410 Gone, or failing for days)").register(registry);
     }
 
-    /** succeeded, retry (failed attempt, another one scheduled) or failed (schedule exhausted). */
-    public void outcome(String outcome) {
-        Counter.builder("webhook.deliveries").tag("outcome", outcome)
+    /**
+     * succeeded, retry (failed attempt, another one scheduled) or failed (schedule exhausted), per endpoint: the
+     * endpoint label is bounded by the endpoints that exist (at most relay.webhook.max-endpoints-per-partner per
+     * partner), which the failure-ratio alert needs.
+     */
+    public void outcome(UUID endpoint, String outcome) {
+        Counter.builder("relay.webhook.deliveries").tag("endpoint_id", endpoint.toString()).tag("outcome", outcome)
                 .description("Webhook delivery attempts by outcome").register(registry).increment();
     }
 
     /** {@code result}: 2xx, 3xx, 4xx, 5xx, timeout, error, refused. */
     public void attempt(String result, Duration duration) {
-        Timer.builder("webhook.attempt.duration").tag("result", result).publishPercentileHistogram()
+        Timer.builder("relay.webhook.attempt.duration").tag("result", result).publishPercentileHistogram()
                 .description("Webhook attempt latency, request sent to answer").register(registry).record(duration);
     }
 

@@ -15,6 +15,7 @@ import jakarta.transaction.Transactional;
 import io.orderrelay.order.Ids;
 import io.orderrelay.order.OrderState;
 import io.orderrelay.order.TransitionView;
+import io.orderrelay.tracing.Traceparents;
 import org.hibernate.Session;
 
 /**
@@ -105,7 +106,7 @@ public class WebhookReplay {
             String sent = t.get("sent_body", String.class);
             String body = sent != null ? sent : bodies.rebuilt(e, orderId, transition, eventId);
             rows.add(new DeliveryStore.NewDelivery(Ids.newId(), e.id(), eventId, type, orderId, transition.sequence(),
-                    body, e.includeSecrets()));
+                    body, e.includeSecrets(), Traceparents.current()));
         }
         deliveries.insert(rows, now);
         if (!rows.isEmpty()) {

@@ -12,7 +12,12 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.orderrelay.security.SecretBox;
+import io.orderrelay.tracing.Traceparents;
 import io.quarkus.logging.Log;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -25,6 +30,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.tracing.TracingPolicy;
 
 /**
  * One attempt at one claimed delivery: opens the body and secrets, checks the target again, signs, POSTs with
@@ -46,9 +52,11 @@ public class WebhookSender {
     private final WebhookSettings settings;
     private final Vertx vertx;
     private final Duration budget;
+    private final Tracer tracer;
     private volatile HttpClient client;
 
-    public WebhookSender(TargetGuard guard, SecretBox box, WebhookSettings settings, Vertx vertx) {
+    public WebhookSender(TargetGuard guard, SecretBox box, WebhookSettings settings, Vertx vertx, Tracer tracer) {
+        this.tracer = tracer;
         this.guard = guard;
         this.box = box;
         this.settings = settings;
@@ -80,7 +88,9 @@ public class WebhookSender {
                 .setKeepAlive(true)
                 .setIdleTimeout(60)
                 .setTryUseCompression(false)
-                .setVerifyHost(true),
+                .setVerifyHost(true)
+                // the attempt span (send) is the trace; Vert.x' own HTTP client tracing would add another
+                .setTracingPolicy(TracingPolicy.IGNORE),
                 // The pool is per origin, and several endpoints may share one (same host, other paths): the claim
                 // query bounds each endpoint, the pool only the whole replica, so a hanging endpoint cannot take the
                 // connections its host-mates need.
@@ -91,23 +101,45 @@ public class WebhookSender {
         client.close();
     }
 
-    /** Sends the delivery; the outcome never fails, every failure is an outcome. */
+    /**
+     * Sends the delivery; the outcome never fails, every failure is an outcome. The attempt is a span of the trace
+     * that caused the delivery (its stored traceparent), and its context is the request's traceparent header.
+     */
     Future<Outcome> send(DeliveryStore.Claimed claim, long deadlineNanos) {
+        Span span = tracer.spanBuilder("webhook attempt").setSpanKind(SpanKind.CLIENT)
+                .setParent(Traceparents.context(claim.traceparent()))
+                .setAttribute("order.id", String.valueOf(claim.orderId()))
+                .setAttribute("webhook.endpoint_id", claim.endpointId().toString())
+                .setAttribute("webhook.event_id", claim.eventId().toString())
+                .setAttribute("webhook.attempt", claim.attemptCount() + 1L)
+                .startSpan();
+        String own = Traceparents.of(span.getSpanContext());
+        String traceparent = own != null ? own : claim.traceparent();
         // Secrets, body and DNS are blocking work: off the pump thread, so one slow resolver delays only its own.
-        return vertx.<Prepared>executeBlocking(() -> prepare(claim), false)
+        return vertx.<Prepared>executeBlocking(() -> prepare(claim, traceparent), false)
                 .compose(prepared -> prepared.refusal != null
                         ? Future.succeededFuture(new Outcome(Instant.now(), null, 0, prepared.refusal, null, "refused"))
                         : post(prepared, deadlineNanos))
                 .recover(e -> Future.succeededFuture(new Outcome(Instant.now(), null, 0,
-                        "internal error: " + e.getClass().getSimpleName(), null, "error")));
+                        "internal error: " + e.getClass().getSimpleName(), null, "error")))
+                .onSuccess(outcome -> {
+                    if (outcome.status() != null) {
+                        span.setAttribute("http.response.status_code", outcome.status().longValue());
+                    }
+                    span.setAttribute("webhook.result", outcome.result());
+                    if (outcome.status() == null || outcome.status() / 100 != 2) {
+                        span.setStatus(StatusCode.ERROR, outcome.error() != null ? outcome.error() : outcome.result());
+                    }
+                    span.end();
+                });
     }
 
     /** What a request needs; {@code refusal} set when the target is not allowed (any more). */
     private record Prepared(URI uri, InetAddress address, byte[] body, String eventId, List<String> secrets,
-            String refusal) {
+            String traceparent, String refusal) {
     }
 
-    private Prepared prepare(DeliveryStore.Claimed claim) {
+    private Prepared prepare(DeliveryStore.Claimed claim, String traceparent) {
         byte[] body = claim.sealed() ? box.openBytes(claim.body()) : claim.body().getBytes(StandardCharsets.UTF_8);
         List<String> secrets = new ArrayList<>(2);
         secrets.add(box.open(claim.sealedSecret()));
@@ -118,9 +150,10 @@ public class WebhookSender {
         try {
             URI uri = guard.parse(claim.url());
             InetAddress address = guard.resolve(uri.getHost());
-            return new Prepared(uri, address, body, claim.eventId().toString(), secrets, null);
+            return new Prepared(uri, address, body, claim.eventId().toString(), secrets, traceparent, null);
         } catch (TargetGuard.Refused e) {
-            return new Prepared(null, null, body, claim.eventId().toString(), secrets, "target refused: url " + e.getMessage());
+            return new Prepared(null, null, body, claim.eventId().toString(), secrets, traceparent,
+                    "target refused: url " + e.getMessage());
         }
     }
 
@@ -145,6 +178,9 @@ public class WebhookSender {
                 .putHeader("webhook-id", p.eventId)
                 .putHeader("webhook-timestamp", Long.toString(timestamp))
                 .putHeader("webhook-signature", Signatures.header(p.secrets, p.eventId, timestamp, p.body));
+        if (p.traceparent != null) {
+            options.putHeader(Traceparents.HEADER, p.traceparent);
+        }
         Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         long start = System.nanoTime();
         long left = TimeUnit.NANOSECONDS.toMillis(deadline - start);

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import io.orderrelay.order.Ids;
+import io.orderrelay.tracing.Traceparents;
 
 /** POST .../test: a {@code webhook.test} event queued for one endpoint, whatever its event_types. */
 @ApplicationScoped
@@ -41,7 +42,8 @@ public class WebhookTestEvents {
         UUID deliveryId = Ids.newId();
         Instant now = clock.instant();
         deliveries.insert(List.of(new DeliveryStore.NewDelivery(deliveryId, e.id(), eventId, EventTypes.TEST, null,
-                null, new String(bodies.test(eventId, e, now), StandardCharsets.UTF_8), false)), now);
+                null, new String(bodies.test(eventId, e, now), StandardCharsets.UTF_8), false,
+                Traceparents.current())), now);
         fanOut.wakeAfterCommit();
         return new DeliveryStore.Row(deliveryId, e.id(), eventId, EventTypes.TEST, null, null, DeliveryStore.PENDING,
                 now, List.of());

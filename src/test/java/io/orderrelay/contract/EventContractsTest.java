@@ -122,6 +122,6 @@ class EventContractsTest {
                 new OrderView.PaymentView("USDC", "Solana", "USER_WALLET", "wallet", "100.5", "qr", "https://qr", "Paid", AT),
                 List.of(new OrderView.DeliveryView("Airbnb", "US", "100", 1, "Delivered")), AT, AT);
         return new TransitionRecorded(EVENT, order, new TransitionView(5, "WaitingForDelivery", "Done", AT, "stream"),
-                redemption);
+                redemption, null);
     }
 }

@@ -53,7 +53,7 @@ class ConsumerGuideIT {
 
     @Test
     void appliesEachEventOnceInSequenceOrderUnderRedelivery() {
-        OrderDriver orders = new OrderDriver(upstream, writer, json);
+        OrderDriver orders = new OrderDriver(upstream);
         List<UUID> ids = IntStream.range(0, 3).mapToObj(i -> orders.placeAndComplete().id()).toList();
         await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream()
                 .allMatch(id -> consumer.applied(id.toString()).size() == OrderDriver.LIFECYCLE_TRANSITIONS));

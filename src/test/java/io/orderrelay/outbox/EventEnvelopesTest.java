@@ -81,6 +81,6 @@ class EventEnvelopesTest {
         OrderView order = new OrderView(ORDER, "acme", "acme-42", "up-1", to, 3,
                 new OrderView.PaymentView("USDC", "Solana", "USER_WALLET", "wallet", "100.5", "qr", "https://qr", "Paid", AT),
                 List.of(new OrderView.DeliveryView("Airbnb", "US", "100", 1, "Pending")), AT, AT);
-        return new TransitionRecorded(EVENT, order, new TransitionView(3, from, to, AT, "stream"), redemption);
+        return new TransitionRecorded(EVENT, order, new TransitionView(3, from, to, AT, "stream"), redemption, null);
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,17 +21,24 @@ import io.orderrelay.order.TransitionWriter;
 import io.orderrelay.support.RawProducer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
  * Sustained transitions per second from commit to broker acknowledgement, and the commit-to-ack latency,
- * beside the raw producer rate of the same broker with the same producer settings (the ceiling).
+ * beside the raw producer rate of the same broker with the same producer settings (the ceiling). The backlog
+ * drain runs twice per sender, alternating, in the same run: the relay sending through the Reactive Messaging
+ * channel (production) and the same relay sending through a plain KafkaProducer with the same settings (before
+ * issue 14). The background relay is off; the benchmark runs the relay's loop itself, then its cycles.
  * Run: {@code ./mvnw verify -Pbenchmark -Dbenchmark=OutboxBenchmark}.
  */
 @QuarkusTest
+@TestProfile(RelayDisabled.class)
 class OutboxBenchmark {
 
     private static final int ORDERS = Integer.getInteger("outbox.benchmark.orders", 1500);
@@ -43,6 +51,14 @@ class OutboxBenchmark {
     @Inject
     TransitionWriter writer;
     @Inject
+    OutboxRelay relay;
+    @Inject
+    OutboxStore store;
+    @Inject
+    OutboxMetrics metrics;
+    @Inject
+    io.orderrelay.config.RelayConfig relayConfig;
+    @Inject
     EntityManager em;
     @Inject
     OutboxConfig config;
@@ -52,10 +68,39 @@ class OutboxBenchmark {
 
     @Test
     void measuresCommitToAckThroughputAndLatencyAgainstTheRawProducerCeiling() throws Exception {
-        run(200, "warm-up");
-        Result relay = run(ORDERS, "measured");
-        Result drain = drain(BACKLOG_ORDERS, relay.avgPayloadBytes());
-        Result raw = rawProducer(relay.transitions(), relay.avgPayloadBytes());
+        relay.startLoop();
+        Result sustained;
+        try {
+            run(200, "warm-up");
+            sustained = run(ORDERS, "measured");
+        } finally {
+            relay.stopLoop();
+        }
+        List<Result> channel = new ArrayList<>();
+        List<Result> plain = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(RawProducer.producerConfig(kafkaConfig, config))) {
+            String topic = relayConfig.kafka().topic();
+            OutboxRelay plainRelay = new OutboxRelay(store, row -> {
+                CompletableFuture<Void> acked = new CompletableFuture<>();
+                producer.send(new ProducerRecord<>(topic, null, row.orderId().toString(), row.payload(),
+                        TransitionPublisher.headers(row)), (m, error) -> {
+                            if (error == null) {
+                                acked.complete(null);
+                            } else {
+                                acked.completeExceptionally(error);
+                            }
+                        });
+                return acked;
+            }, metrics, config);
+            drain(plainRelay, 1000, sustained.avgPayloadBytes()); // warm-up of the plain producer
+            for (int round = 0; round < 2; round++) {
+                channel.add(drain(relay, BACKLOG_ORDERS, sustained.avgPayloadBytes()));
+                plain.add(drain(plainRelay, BACKLOG_ORDERS, sustained.avgPayloadBytes()));
+            }
+        }
+        Result raw = rawProducer(sustained.transitions(), sustained.avgPayloadBytes());
+        double channelRate = channel.stream().mapToDouble(r -> r.transitions() / r.ackSeconds()).max().orElseThrow();
+        double plainRate = plain.stream().mapToDouble(r -> r.transitions() / r.ackSeconds()).max().orElseThrow();
 
         System.out.printf("""
 
@@ -63,16 +108,23 @@ class OutboxBenchmark {
                 outbox relay : %,d transitions committed in %.2f s (%,.0f commits/s); all acknowledged after %.2f s
                                -> sustained %,.0f transitions/s commit-to-ack
                                commit-to-ack latency (row insert -> marked sent after the ack): p50 %.1f ms, p99 %.1f ms, max %.1f ms
-                backlog drain: %,d rows (%,d orders x 5) committed at once, all acknowledged after %.2f s
-                               -> %,.0f rows/s (the relay's own capacity: claim, send, ack, mark)
+                backlog drain: %,d rows (%,d orders x 5) committed at once, drained by the relay's cycles (claim, send, ack, mark)
+                               Reactive Messaging channel : %s rows/s (best %,.0f)
+                               plain KafkaProducer        : %s rows/s (best %,.0f)
+                               -> channel / plain = %.2f
                 raw producer : %,d records of %d bytes, same settings (acks=all, idempotent), one send loop + flush
                                -> %,.0f records/s; send-to-ack p50 %.1f ms, p99 %.1f ms
                 ==========================================================================================
                 %n""", ORDERS, STATES.size() + 1, WRITERS, Runtime.getRuntime().availableProcessors(),
-                relay.transitions(), relay.commitSeconds(), relay.transitions() / relay.commitSeconds(), relay.ackSeconds(),
-                relay.transitions() / relay.ackSeconds(), relay.p50(), relay.p99(), relay.max(),
-                drain.transitions(), BACKLOG_ORDERS, drain.ackSeconds(), drain.transitions() / drain.ackSeconds(),
-                raw.transitions(), relay.avgPayloadBytes(), raw.transitions() / raw.ackSeconds(), raw.p50(), raw.p99());
+                sustained.transitions(), sustained.commitSeconds(), sustained.transitions() / sustained.commitSeconds(),
+                sustained.ackSeconds(), sustained.transitions() / sustained.ackSeconds(), sustained.p50(), sustained.p99(),
+                sustained.max(), BACKLOG_ORDERS * 5L, BACKLOG_ORDERS, rates(channel), channelRate, rates(plain), plainRate,
+                channelRate / plainRate, raw.transitions(), sustained.avgPayloadBytes(), raw.transitions() / raw.ackSeconds(),
+                raw.p50(), raw.p99());
+    }
+
+    private static String rates(List<Result> runs) {
+        return String.join(", ", runs.stream().map(r -> String.format("%,.0f", r.transitions() / r.ackSeconds())).toList());
     }
 
     record Result(long transitions, double commitSeconds, double ackSeconds, double p50, double p99, double max,
@@ -124,10 +176,10 @@ class OutboxBenchmark {
     }
 
     /**
-     * A backlog committed in one transaction (orders and 5 outbox rows each, by SQL), then drained by the
-     * running relay: its throughput when commits are not the bottleneck.
+     * A backlog committed in one transaction (orders and 5 outbox rows each, by SQL), then drained by
+     * {@code drainer}'s cycles: the relay's throughput when commits are not the bottleneck.
      */
-    private Result drain(int orders, int payloadBytes) throws Exception {
+    private Result drain(OutboxRelay drainer, int orders, int payloadBytes) throws Exception {
         String bench = "drain-" + UUID.randomUUID();
         QuarkusTransaction.requiringNew().run(() -> {
             em.createNativeQuery("""
@@ -142,12 +194,16 @@ class OutboxBenchmark {
                     order by o.id, s""").setParameter(1, bench).setParameter(2, payloadBytes).executeUpdate();
         });
         long start = System.nanoTime();
-        while (QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("""
-                select count(*) from outbox x join orders o on o.id = x.order_id
-                where x.sent_at is null and o.partner_id = ?1""").setParameter(1, bench).getSingleResult()).longValue()) > 0) {
-            TimeUnit.MILLISECONDS.sleep(20);
+        while (drainer.publishBatch().claimed() > 0) {
+            // cycles until nothing is left
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        long left = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("""
+                select count(*) from outbox x join orders o on o.id = x.order_id
+                where x.sent_at is null and o.partner_id = ?1""").setParameter(1, bench).getSingleResult()).longValue());
+        if (left > 0) {
+            throw new IllegalStateException(left + " rows of the backlog were not acknowledged");
+        }
         return new Result(orders * 5L, seconds, seconds, 0, 0, 0, payloadBytes);
     }
 

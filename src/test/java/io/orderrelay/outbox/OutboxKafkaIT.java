@@ -145,10 +145,10 @@ class OutboxKafkaIT {
                 .body("checks.name", org.hamcrest.Matchers.not(hasItem("Kafka outbox")));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             String metrics = RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
-            for (String name : List.of("outbox_backlog_rows", "outbox_oldest_pending_age_seconds", "outbox_published_total",
-                    "outbox_publish_errors_total", "outbox_commit_to_ack_seconds_count", "outbox_parked_rows",
-                    "outbox_held_rows", "outbox_parked_total",
-                    "outbox_commit_to_ack_seconds_bucket")) {
+            for (String name : List.of("relay_outbox_backlog_rows", "relay_outbox_oldest_pending_age_seconds", "relay_outbox_published_total",
+                    "relay_outbox_publish_errors_total", "relay_outbox_commit_to_ack_seconds_count", "relay_outbox_parked_rows",
+                    "relay_outbox_held_rows", "relay_outbox_parked_total",
+                    "relay_outbox_commit_to_ack_seconds_bucket")) {
                 assertTrue(metrics.contains(name), name + " missing from /q/metrics");
             }
         });

@@ -118,13 +118,13 @@ class OutboxParkingIT {
         assertTrue(list.getString("items[0].parked_at") != null);
         assertEquals(1, list.getInt("total"));
         // its order's later events wait, in the outbox, behind it; and the parked row is not tried again
-        double parkedOnce = metric("outbox_parked_total");
+        double parkedOnce = metric("relay_outbox_parked_total");
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                .until(() -> sequences(poisoned.id()).equals(List.of(1, 2)) && metric("outbox_parked_total") == parkedOnce);
+                .until(() -> sequences(poisoned.id()).equals(List.of(1, 2)) && metric("relay_outbox_parked_total") == parkedOnce);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertEquals(1.0, metric("outbox_parked_rows"));
-            assertEquals(2.0, metric("outbox_held_rows"));
-            assertEquals(0.0, metric("outbox_backlog_rows"), "held rows are not the backlog");
+            assertEquals(1.0, metric("relay_outbox_parked_rows"));
+            assertEquals(2.0, metric("relay_outbox_held_rows"));
+            assertEquals(0.0, metric("relay_outbox_backlog_rows"), "held rows are not the backlog");
         });
         // readiness says this replica can serve; the wellness check and the gauges say what is wrong
         RestAssured.get("/q/health/ready").then().statusCode(200);

@@ -30,7 +30,8 @@ public class Replicas {
     private final EntityManager em;
 
     public Replicas(TrackingConfig config, Leases leases, ObservationApplier applier, UpstreamClient upstream,
-            UpstreamStreams streams, Vertx vertx, TrackingMetrics metrics, ObjectMapper json, EntityManager em) {
+            UpstreamStreams streams, Vertx vertx, TrackingMetrics metrics, ObjectMapper json, ObservationTraces traces,
+            EntityManager em) {
         this.pipeline = new ObservationPipeline(applier, metrics, config.observationQueue(), config.observationBatch(),
                 config.workerThreads());
         this.leaseThread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -38,7 +39,8 @@ public class Replicas {
             t.setDaemon(true);
             return t;
         });
-        this.deps = new Tracker.Dependencies(leases, upstream, streams, vertx, pipeline, leaseThread, metrics, json);
+        this.deps = new Tracker.Dependencies(leases, upstream, streams, vertx, pipeline, leaseThread, metrics, json,
+                traces);
         this.em = em;
         pipeline.start();
     }

@@ -26,7 +26,8 @@ final class Receiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One request as received. */
-    record Received(String id, String timestamp, String signature, String contentType, byte[] body, long receivedNanos) {
+    record Received(String id, String timestamp, String signature, String contentType, byte[] body, long receivedNanos,
+            String traceparent) {
 
         JsonNode json() {
             try {
@@ -105,7 +106,8 @@ final class Receiver implements AutoCloseable {
             }
             var h = exchange.getRequestHeaders();
             Received r = new Received(h.getFirst("webhook-id"), h.getFirst("webhook-timestamp"),
-                    h.getFirst("webhook-signature"), h.getFirst("content-type"), body, System.nanoTime());
+                    h.getFirst("webhook-signature"), h.getFirst("content-type"), body, System.nanoTime(),
+                    h.getFirst("traceparent"));
             try {
                 EventContracts.webhook(r.id(), r.timestamp(), r.signature(), r.contentType(), body);
             } catch (AssertionError broken) {

@@ -1,0 +1,82 @@
+package io.orderrelay.outbox;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.orderrelay.tracing.Traceparents;
+import io.smallrye.reactive.messaging.TracingMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+/**
+ * Sends outbox rows to Kafka through the Reactive Messaging channel {@value #CHANNEL} (configured under
+ * {@code mp.messaging.outgoing.order-transitions.*}: topic, serializers, idempotent producer, acks=all), one message
+ * per row: key = order id, value = the stored envelope bytes, CloudEvents headers, and {@code traceparent}: the
+ * Kafka publish span, child of the trace that caused the transition (the row's traceparent). The returned future completes
+ * when the broker acknowledged that very record (the message's ack) and fails with Kafka's error when it did not
+ * (its nack), so the relay marks exactly the acknowledged rows.
+ *
+ * <p>The emitter's buffer is unbounded because the relay bounds what is in flight itself: one batch at a time
+ * ({@code relay.outbox.batch-size}), waiting for every acknowledgement before the next claim.
+ */
+@ApplicationScoped
+public class TransitionPublisher {
+
+    public static final String CHANNEL = "order-transitions";
+    public static final String HEADER_ID = "ce_id";
+    public static final String HEADER_TYPE = "ce_type";
+    /** CloudEvents Kafka binding: marks the value as a structured-mode event. */
+    public static final String HEADER_CONTENT_TYPE = "content-type";
+    public static final String STRUCTURED_CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8";
+
+    private final Emitter<byte[]> emitter;
+
+    public TransitionPublisher(
+            @Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) Emitter<byte[]> emitter) {
+        this.emitter = emitter;
+    }
+
+    /** Completes on the broker's acknowledgement of this row's record, fails with the reason it was not. */
+    public CompletableFuture<Void> send(OutboxRow row) {
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String> builder()
+                .withKey(row.orderId().toString())
+                .withHeaders(headers(row))
+                .build();
+        // the publish span (Reactive Messaging's) is a child of the transition's cause; the channel writes its
+        // context as the record's traceparent header
+        TracingMetadata tracing = TracingMetadata.withCurrent(Traceparents.context(row.traceparent()));
+        Message<byte[]> message = Message.of(row.payload(), Metadata.of(kafka, tracing),
+                () -> {
+                    acknowledged.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                },
+                error -> {
+                    acknowledged.completeExceptionally(error);
+                    return CompletableFuture.completedFuture(null);
+                });
+        try {
+            emitter.send(message);
+        } catch (RuntimeException e) {
+            // the channel is not (or no longer) connected to its sink
+            acknowledged.completeExceptionally(e);
+        }
+        return acknowledged;
+    }
+
+    static Headers headers(OutboxRow row) {
+        Headers headers = new RecordHeaders();
+        headers.add(HEADER_ID, row.eventId().toString().getBytes(StandardCharsets.UTF_8));
+        headers.add(HEADER_TYPE, row.type().getBytes(StandardCharsets.UTF_8));
+        headers.add(HEADER_CONTENT_TYPE, STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+        return headers;
+    }
+}
