@@ -96,8 +96,12 @@ class ConsoleProdIT {
         return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    private static String tail(Path log) throws IOException {
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        return output.length() <= 4000 ? output : output.substring(output.length() - 4000);
+    private static String tail(Path log) {
+        try {
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            return output.length() <= 4000 ? output : output.substring(output.length() - 4000);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
     }
 }
