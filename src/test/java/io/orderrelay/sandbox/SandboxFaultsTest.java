@@ -3,6 +3,7 @@ package io.orderrelay.sandbox;
 import static io.orderrelay.sandbox.SandboxCatalogTest.upstream;
 import static io.orderrelay.sandbox.SandboxOrdersTest.createBody;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
@@ -98,7 +99,10 @@ class SandboxFaultsTest {
         HttpRequest req = request("/v5/orders").timeout(Duration.ofMillis(500))
                 .POST(HttpRequest.BodyPublishers.ofString(createBody("buyer@example.com", "Airbnb", "100", 1))).build();
         assertThrows(HttpTimeoutException.class, () -> client.send(req, HttpResponse.BodyHandlers.ofString()));
-        assertEquals(before + 1, sandbox.orders().size(), "the order exists upstream although the client timed out");
+        // the client gives up after 500 ms whether or not the (busy) server has handled the create yet: wait for
+        // it, so that the order exists and no late create can take the next test's fault
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(before + 1, sandbox.orders().size(),
+                "the order exists upstream although the client timed out"));
         assertEquals(1, sandbox.count("POST", "/v5/orders"));
     }
 
