@@ -80,18 +80,18 @@ public class WebhookEndpoints {
     public Endpoint patch(String partnerId, UUID id, EndpointPatch patch) {
         Endpoint e = getForUpdate(partnerId, id);
         List<Problem.FieldError> errors = new ArrayList<>();
-        String url = patch.url() == null ? e.url() : rules.url(patch.url().orElse(null), errors);
-        String description = EndpointPatch.merged(patch.description(), e.description());
+        String url = patch.url().present() ? rules.url(patch.url().merged(null), errors) : e.url();
+        String description = patch.description().merged(e.description());
         EndpointRules.description(description, errors);
-        List<String> types = patch.eventTypes() == null ? e.eventTypes()
-                : EndpointRules.eventTypes(patch.eventTypes().orElse(null), errors);
+        List<String> types = patch.eventTypes().present()
+                ? EndpointRules.eventTypes(patch.eventTypes().merged(null), errors) : e.eventTypes();
         boolean enabled = e.enabled();
         String disabledReason = e.disabledReason();
         Instant failingSince = e.failingSince();
-        if (patch.enabled() != null && patch.enabled().isEmpty()) {
+        if (patch.enabled() instanceof Patch.Null) {
             errors.add(new Problem.FieldError("enabled", "must be true or false"));
-        } else if (patch.enabled() != null) {
-            enabled = patch.enabled().get();
+        } else if (patch.enabled() instanceof Patch.Value<Boolean> value) {
+            enabled = value.value();
             disabledReason = null;
             failingSince = enabled && !e.enabled() ? null : failingSince;
         }

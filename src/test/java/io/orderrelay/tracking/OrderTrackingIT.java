@@ -18,7 +18,6 @@ import io.orderrelay.order.Observation;
 import io.orderrelay.order.TransitionSource;
 import io.orderrelay.sandbox.Fault;
 import io.orderrelay.sandbox.RecordedRequest;
-import io.orderrelay.support.Api;
 import io.orderrelay.tracking.TrackingFixtures.Placed;
 import io.orderrelay.upstream.UpstreamOrder;
 import io.quarkus.test.junit.QuarkusTest;
@@ -81,16 +80,11 @@ class OrderTrackingIT {
 
     @Test
     void ignoresStaleMessages() {
-        // after every change the stream repeats the snapshot before it (older updated_at)
+        // every message is followed by the snapshot before it (older updated_at); the stream also opens with a
+        // snapshot older than the create's answer, in a state the order never passed (Created): recording it, or any
+        // other older snapshot, would show in the transitions
         Placed order = rig.placeWithFaults(up -> List.of(Fault.of(Fault.Kind.STALE_MESSAGE).forOrder(up).times(-1)));
         awaitFollowed(order);
-        // Done ends the order whatever follows: check the open states, where a stale snapshot could still be applied
-        while (rig.sandbox.remainingPath(order.upstreamId()).size() > 1) {
-            TrackingFixtures.advanceAndAwait(rig.sandbox, order);
-            String upstreamPaymentState = rig.sandbox.order(order.upstreamId()).orElseThrow().path("payment_state").asText();
-            await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5))
-                    .until(() -> upstreamPaymentState.equals(paymentState(order)));
-        }
         driveToDone(rig.sandbox, order);
         assertTransitions(order.id(), FULL_PATH);
     }
@@ -199,9 +193,5 @@ class OrderTrackingIT {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
                 .until(() -> "Expired".equals(TrackingFixtures.state(order.id())));
         assertTransitions(order.id(), List.of("Submitting", "WaitingForPayment", "BrandNewState", "Expired"));
-    }
-
-    private static String paymentState(Placed order) {
-        return Api.given().get("/v1/orders/" + order.id()).then().statusCode(200).extract().path("payment.payment_state");
     }
 }

@@ -1,10 +1,10 @@
 package io.orderrelay.webhook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 import jakarta.inject.Inject;
@@ -28,12 +28,12 @@ class EndpointPatchTest {
     void aFieldLeftOutIsKeptANullOneClearedAndAValueReplaces() throws Exception {
         EndpointPatch patch = read("{\"description\": null, \"event_types\": [\"order.done\"], \"enabled\": false}");
 
-        assertNull(patch.url(), "left out");
-        assertEquals("https://kept.example/x", EndpointPatch.merged(patch.url(), "https://kept.example/x"));
-        assertEquals(Optional.empty(), patch.description(), "null");
-        assertNull(EndpointPatch.merged(patch.description(), "old description"));
-        assertEquals(List.of("order.done"), EndpointPatch.merged(patch.eventTypes(), null));
-        assertEquals(Boolean.FALSE, EndpointPatch.merged(patch.enabled(), Boolean.TRUE));
+        assertInstanceOf(Patch.Absent.class, patch.url());
+        assertEquals("https://kept.example/x", patch.url().merged("https://kept.example/x"));
+        assertInstanceOf(Patch.Null.class, patch.description());
+        assertNull(patch.description().merged("old description"));
+        assertEquals(List.of("order.done"), patch.eventTypes().merged(null));
+        assertEquals(Boolean.FALSE, patch.enabled().merged(Boolean.TRUE));
     }
 
     @Test
@@ -41,6 +41,6 @@ class EndpointPatchTest {
         EndpointPatch patch = read("{\"include_secrets\": true, \"url\": \"https://127.0.0.1:9/b\"}");
 
         assertEquals(Set.of("include_secrets"), patch.others().keySet());
-        assertEquals(Optional.of("https://127.0.0.1:9/b"), patch.url());
+        assertEquals(new Patch.Value<>("https://127.0.0.1:9/b"), patch.url());
     }
 }
