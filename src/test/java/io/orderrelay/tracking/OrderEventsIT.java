@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.orderrelay.sandbox.SandboxControl;
 import io.orderrelay.support.Api;
-import io.orderrelay.support.OrderEventSchema;
+import io.orderrelay.support.EventContracts;
 import io.orderrelay.support.SseClient;
 import io.orderrelay.tracking.TrackingFixtures.Placed;
 import io.quarkus.test.junit.QuarkusTest;
@@ -82,7 +82,7 @@ class OrderEventsIT {
             }).distinct().toList();
             assertEquals(5, eventIds.size());
             for (SseClient.Event e : c.named("transition")) {
-                OrderEventSchema.assertValid(json(e.data()));
+                EventContracts.require(EventContracts.ORDER_EVENT, json(e.data()), "event-stream data");
             }
             assertEquals(List.of(), c.otherLines, "only id, event, data and comment lines are sent");
         }
