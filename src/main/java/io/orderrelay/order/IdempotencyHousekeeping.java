@@ -1,5 +1,6 @@
 package io.orderrelay.order;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -19,10 +20,12 @@ public class IdempotencyHousekeeping {
 
     private final IdempotencyStore store;
     private final IdempotencyConfig config;
+    private final Clock clock;
 
-    public IdempotencyHousekeeping(IdempotencyStore store, IdempotencyConfig config) {
+    public IdempotencyHousekeeping(IdempotencyStore store, IdempotencyConfig config, Clock clock) {
         this.store = store;
         this.config = config;
+        this.clock = clock;
     }
 
     /** Chunked deletes keep each transaction short; several replicas pruning at once is harmless. */
@@ -39,7 +42,7 @@ public class IdempotencyHousekeeping {
     /** Deletes the keys first used before the retention period; answers how many. */
     public int prune() {
         Duration retention = config.retention().compareTo(MIN_RETENTION) < 0 ? MIN_RETENTION : config.retention();
-        Instant before = Instant.now().minus(retention);
+        Instant before = clock.instant().minus(retention);
         int total = 0;
         int deleted;
         do {

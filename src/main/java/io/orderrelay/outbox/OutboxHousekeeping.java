@@ -1,5 +1,6 @@
 package io.orderrelay.outbox;
 
+import java.time.Clock;
 import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,11 +21,13 @@ public class OutboxHousekeeping {
     private final OutboxStore store;
     private final OutboxMetrics metrics;
     private final OutboxConfig config;
+    private final Clock clock;
 
-    public OutboxHousekeeping(OutboxStore store, OutboxMetrics metrics, OutboxConfig config) {
+    public OutboxHousekeeping(OutboxStore store, OutboxMetrics metrics, OutboxConfig config, Clock clock) {
         this.store = store;
         this.metrics = metrics;
         this.config = config;
+        this.clock = clock;
     }
 
     @Scheduled(every = "${relay.outbox.stats-every:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -45,7 +48,7 @@ public class OutboxHousekeeping {
 
     /** Deletes sent (and skipped) rows past retention; answers how many. */
     public int prune() {
-        Instant before = Instant.now().minus(config.retention());
+        Instant before = clock.instant().minus(config.retention());
         int total = 0;
         int deleted;
         do {

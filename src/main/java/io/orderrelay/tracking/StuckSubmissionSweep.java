@@ -1,5 +1,6 @@
 package io.orderrelay.tracking;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -26,16 +27,18 @@ public class StuckSubmissionSweep {
 
     private final TrackingConfig config;
     private final TransitionWriter writer;
+    private final Clock clock;
 
-    public StuckSubmissionSweep(TrackingConfig config, TransitionWriter writer) {
+    public StuckSubmissionSweep(TrackingConfig config, TransitionWriter writer, Clock clock) {
         this.config = config;
         this.writer = writer;
+        this.clock = clock;
     }
 
     @Scheduled(every = "${relay.tracking.submitting-sweep-interval:30s}", delayed = "${relay.tracking.submitting-sweep-interval:30s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
-        Instant before = Instant.now().minus(config.submittingTimeout());
+        Instant before = clock.instant().minus(config.submittingTimeout());
         List<UUID> stuck = QuarkusTransaction.requiringNew().call(() -> Order.<Order>find(
                 "state = ?1 and updatedAt < ?2", OrderState.SUBMITTING, before).page(0, 100).list()
                 .stream().map(o -> o.id).toList());

@@ -1,5 +1,6 @@
 package io.orderrelay.webhook;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,15 +40,17 @@ public class AttemptRecorder {
     private final WebhookSettings settings;
     private final RetrySchedule schedule;
     private final WebhookMetrics metrics;
+    private final Clock clock;
 
     public AttemptRecorder(AttemptLog log, DeliveryQueue queue, EndpointStore endpoints, WebhookSettings settings,
-            RelayConfig config, WebhookMetrics metrics) {
+            RelayConfig config, WebhookMetrics metrics, Clock clock) {
         this.log = log;
         this.queue = queue;
         this.endpoints = endpoints;
         this.settings = settings;
         this.schedule = RetrySchedule.parse(config.webhook().retrySchedule());
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     /**
@@ -56,7 +59,7 @@ public class AttemptRecorder {
      */
     void recordAll(List<Finished> batch) {
         batch.forEach(f -> metrics.attempt(f.result(), Duration.ofMillis(f.attempt().durationMs())));
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         store(batch.stream().map(f -> completion(f.claim(), f.attempt(), now)).toList(), now);
     }
 
@@ -76,7 +79,7 @@ public class AttemptRecorder {
         DeliveryStore.Attempt stored = tries >= DEGRADE_FROM_TRY
                 ? new DeliveryStore.Attempt(a.at(), a.statusCode(), a.durationMs(), NOT_RECORDED, null)
                 : a;
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         store(List.of(completion(f.claim(), stored, now)), now);
     }
 
