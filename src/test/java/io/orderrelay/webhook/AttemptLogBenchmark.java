@@ -92,7 +92,7 @@ class AttemptLogBenchmark {
         List<DeliveryStore.NewDelivery> rows = new ArrayList<>();
         for (int i = 0; i < BATCH; i++) {
             rows.add(new DeliveryStore.NewDelivery(Ids.newId(), endpoint, UUID.randomUUID(), "order.done",
-                    UUID.randomUUID(), 1, "{}", false));
+                    UUID.randomUUID(), 1, "{}", false, null));
         }
         Instant now = Instant.now();
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> deliveries.insert(rows, now));
