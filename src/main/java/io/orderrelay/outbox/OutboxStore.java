@@ -12,7 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
-/** SQL of the outbox table; every method runs in the caller's transaction. */
+/** SQL of the outbox table (new rows are {@link OutboxEntry} entities); every method runs in the caller's transaction. */
 @ApplicationScoped
 public class OutboxStore {
 
@@ -20,20 +20,6 @@ public class OutboxStore {
 
     public OutboxStore(EntityManager em) {
         this.em = em;
-    }
-
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void insert(UUID eventId, UUID orderId, int sequence, String type, byte[] payload, Instant createdAt) {
-        em.createNativeQuery("""
-                insert into outbox (event_id, order_id, sequence, type, payload, created_at)
-                values (?1, ?2, ?3, ?4, ?5, ?6)""")
-                .setParameter(1, eventId)
-                .setParameter(2, orderId)
-                .setParameter(3, sequence)
-                .setParameter(4, type)
-                .setParameter(5, payload)
-                .setParameter(6, Timestamp.from(createdAt))
-                .executeUpdate();
     }
 
     /**
