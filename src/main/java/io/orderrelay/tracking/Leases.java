@@ -39,7 +39,7 @@ public class Leases {
             with candidates as (
                 select o.id from orders o
                 left join tracking_leases l on l.order_id = o.id
-                where o.upstream_order_id is not null
+                where o.upstream_order_id is not null %s
                   and o.state not in ('Submitting', 'SubmissionUncertain', 'Rejected', 'Done', 'Expired', 'PaymentFailed',
                                       'PaymentSetupFailed', 'Refunded', 'Canceled')
                   and (l.order_id is null or l.expires_at < now())
@@ -55,6 +55,10 @@ public class Leases {
             )
             select o.id, o.upstream_order_id, o.country_code from taken t join orders o on o.id = t.order_id
             """;
+    /** Any unfollowed open order: walks the open orders, skipping every one with a live lease. */
+    private static final String CLAIM_ANY = CLAIM.formatted("");
+    /** Only these orders (just placed or resolved here): a few primary-key lookups, however many orders are followed. */
+    private static final String CLAIM_THESE = CLAIM.formatted("and o.id = any(?)");
 
     private final DataSource dataSource;
 
@@ -64,10 +68,24 @@ public class Leases {
 
     /** Claims up to {@code limit} unfollowed open orders for {@code owner}. */
     public List<Claimed> claim(String owner, int limit, Duration lease) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(CLAIM)) {
-            s.setInt(1, limit);
-            s.setString(2, owner);
-            s.setLong(3, lease.toMillis());
+        return claim(owner, null, limit, lease);
+    }
+
+    /** Claims those of {@code orders} that are open and unfollowed for {@code owner}. */
+    public List<Claimed> claim(String owner, Collection<UUID> orders, Duration lease) throws SQLException {
+        return claim(owner, orders, orders.size(), lease);
+    }
+
+    private List<Claimed> claim(String owner, Collection<UUID> orders, int limit, Duration lease) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(orders == null ? CLAIM_ANY : CLAIM_THESE)) {
+            int i = 1;
+            if (orders != null) {
+                s.setArray(i++, c.createArrayOf("uuid", orders.toArray()));
+            }
+            s.setInt(i++, limit);
+            s.setString(i++, owner);
+            s.setLong(i, lease.toMillis());
             List<Claimed> out = new ArrayList<>();
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
