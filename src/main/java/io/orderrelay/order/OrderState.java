@@ -41,6 +41,21 @@ public final class OrderState {
 
     /** {@code order.} + snake_case of the state: {@code WaitingForDelivery -> order.waiting_for_delivery}. */
     public static String eventType(String state) {
+        // every transition asks (outbox row, envelope, each delivery): the regexes run once per state
+        String known = EVENT_TYPES.get(state);
+        if (known != null) {
+            return known;
+        }
+        String type = toEventType(state);
+        if (EVENT_TYPES.size() < 256) { // upstream names the states: bounded whatever it sends
+            EVENT_TYPES.put(state, type);
+        }
+        return type;
+    }
+
+    private static final java.util.Map<String, String> EVENT_TYPES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String toEventType(String state) {
         String snake = state.replaceAll("([a-z0-9])([A-Z])", "$1_$2")
                 .replaceAll("([A-Z]+)([A-Z][a-z])", "$1_$2")
                 .replaceAll("[^A-Za-z0-9]+", "_")

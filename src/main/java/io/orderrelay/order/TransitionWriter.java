@@ -1,18 +1,22 @@
 package io.orderrelay.order;
 
 import java.math.BigDecimal;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -23,22 +27,37 @@ import io.orderrelay.upstream.UpstreamOrder;
 
 /**
  * The one place where an order changes state. Each call runs in the caller's transaction, locks the
- * order row, and either records nothing (repeated, stale or post-terminal observation) or appends the
- * transition with the next sequence, updates the snapshot and fires {@link TransitionRecorded} so that
- * the outbox and webhook rows commit with it.
+ * orders' rows, and for each observation either records nothing (repeated, stale or post-terminal observation) or
+ * appends the transition with the next sequence and updates the snapshot; then fires {@link TransitionsRecorded}
+ * once for the group, so that the outbox and webhook rows commit with it, and {@link TransitionRecorded} for each.
+ *
+ * <p>A group costs a fixed number of statements whatever its size (observation bursts are applied 50 at a time): one
+ * locking read of its orders, one read of the states they already passed, and at flush one JDBC batch each of order
+ * updates and transition inserts.
  */
 @ApplicationScoped
 public class TransitionWriter {
 
+    /** One observation of one order. */
+    public record Change(UUID orderId, Observation observation) {
+    }
+
+    /** What a change left: the transition recorded (empty when it changed nothing) and the order as it now stands. */
+    public record Applied(Optional<TransitionRecorded> recorded, Order order) {
+    }
+
     private final EntityManager em;
     private final OrderViews views;
     private final Event<TransitionRecorded> recorded;
+    private final Event<TransitionsRecorded> recordedTogether;
     private final SecretBox secrets;
 
-    public TransitionWriter(EntityManager em, OrderViews views, Event<TransitionRecorded> recorded, SecretBox secrets) {
+    public TransitionWriter(EntityManager em, OrderViews views, Event<TransitionRecorded> recorded,
+            Event<TransitionsRecorded> recordedTogether, SecretBox secrets) {
         this.em = em;
         this.views = views;
         this.recorded = recorded;
+        this.recordedTogether = recordedTogether;
         this.secrets = secrets;
     }
 
@@ -51,7 +70,10 @@ public class TransitionWriter {
         order.createdAt = now;
         order.updatedAt = now;
         em.persist(order);
-        return append(order, null, OrderState.SUBMITTING, TransitionSource.CREATE, now, null, Traceparents.current());
+        TransitionRecorded event = append(order, null, OrderState.SUBMITTING, TransitionSource.CREATE, now, null,
+                Traceparents.current());
+        fire(List.of(event));
+        return event;
     }
 
     /**
@@ -60,10 +82,35 @@ public class TransitionWriter {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public Optional<TransitionRecorded> apply(UUID orderId, Observation observation) {
-        Order order = em.find(Order.class, orderId, LockModeType.PESSIMISTIC_WRITE);
-        if (order == null) {
-            throw new IllegalArgumentException("no order " + orderId);
+        return applyAll(List.of(new Change(orderId, observation))).get(0).recorded();
+    }
+
+    /**
+     * Applies the changes in their order (an order may appear more than once); the results in the same order. The
+     * orders' rows are locked in id order, so that two groups never wait for each other in a cycle.
+     *
+     * @throws IllegalArgumentException when an order does not exist (nothing of the group is to be committed then)
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<Applied> applyAll(List<Change> changes) {
+        Map<UUID, Order> orders = lock(changes.stream().map(Change::orderId).distinct().toList());
+        Set<String> passed = passedStates(changes, orders);
+        List<Applied> out = new ArrayList<>(changes.size());
+        List<TransitionRecorded> events = new ArrayList<>();
+        for (Change change : changes) {
+            Order order = orders.get(change.orderId());
+            if (order == null) {
+                throw new IllegalArgumentException("no order " + change.orderId());
+            }
+            Optional<TransitionRecorded> event = applyTo(order, change.observation(), passed);
+            event.ifPresent(events::add);
+            out.add(new Applied(event, order));
         }
+        fire(events);
+        return out;
+    }
+
+    private Optional<TransitionRecorded> applyTo(Order order, Observation observation, Set<String> passed) {
         if (order.isTerminal()) {
             // nothing moves after the end, but the gift card may come in a later message than Done
             keepRedemption(order, observation.snapshot());
@@ -78,10 +125,13 @@ public class TransitionWriter {
             order.updatedAt = now;
         }
         String state = observation.state();
-        if (state.equals(order.state) || alreadyPassed(order, state) || !localMoveAllowed(order.state, state)) {
+        if (state.equals(order.state) || alreadyPassed(order, state, passed) || !localMoveAllowed(order.state, state)) {
             return Optional.empty();
         }
-        return Optional.of(append(order, order.state, state, observation.source(), now, observation.snapshot(),
+        String from = order.state;
+        passed.add(passedKey(order.id, from));
+        passed.add(passedKey(order.id, state));
+        return Optional.of(append(order, from, state, observation.source(), now, observation.snapshot(),
                 observation.traceparent()));
     }
 
@@ -91,24 +141,69 @@ public class TransitionWriter {
         order.state = to;
         order.updatedAt = at;
         UUID eventId = Ids.newId();
-        em.flush();
-        em.createNativeQuery("""
-                insert into order_transitions (order_id, sequence, event_id, from_state, to_state, occurred_at, source,
-                                               traceparent)
-                values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)""")
-                .setParameter(1, order.id)
-                .setParameter(2, order.sequence)
-                .setParameter(3, eventId)
-                .setParameter(4, from)
-                .setParameter(5, to)
-                .setParameter(6, Timestamp.from(at))
-                .setParameter(7, source.wire())
-                .setParameter(8, traceparent)
-                .executeUpdate();
-        TransitionRecorded event = new TransitionRecorded(eventId, views.view(order),
-                new TransitionView(order.sequence, from, to, at, source.wire()), redemption(snapshot), traceparent);
-        recorded.fire(event);
-        return event;
+        TransitionView transition = new TransitionView(order.sequence, from, to, at, source.wire());
+        em.persist(OrderTransition.of(eventId, order.id, transition, traceparent));
+        return new TransitionRecorded(eventId, views.view(order), transition, redemption(snapshot), traceparent);
+    }
+
+    private void fire(List<TransitionRecorded> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        recordedTogether.fire(new TransitionsRecorded(List.copyOf(events)));
+        events.forEach(recorded::fire);
+    }
+
+    /** The orders, locked until the transaction ends, in one statement. */
+    private Map<UUID, Order> lock(List<UUID> ids) {
+        if (ids.size() == 1) {
+            Order order = em.find(Order.class, ids.get(0), LockModeType.PESSIMISTIC_WRITE);
+            return order == null ? Map.of() : Map.of(order.id, order);
+        }
+        Map<UUID, Order> out = new HashMap<>();
+        em.createQuery("from Order o where o.id in :ids order by o.id", Order.class)
+                .setParameter("ids", ids)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList()
+                .forEach(o -> out.put(o.id, o));
+        return out;
+    }
+
+    /**
+     * Of the states these changes observe, those their orders already passed (as {@link #passedKey}), in one query;
+     * only for orders past transition 1, whose one passed state is the current one.
+     */
+    private Set<String> passedStates(List<Change> changes, Map<UUID, Order> orders) {
+        Set<UUID> ids = new HashSet<>();
+        Set<String> states = new HashSet<>();
+        for (Change change : changes) {
+            Order order = orders.get(change.orderId());
+            String state = change.observation().state();
+            if (order != null && order.sequence > 1 && !order.isTerminal() && !state.equals(order.state)) {
+                ids.add(order.id);
+                states.add(state);
+            }
+        }
+        Set<String> passed = new HashSet<>();
+        if (!ids.isEmpty()) {
+            em.createQuery("""
+                    select t.orderId as orderId, t.toState as toState from OrderTransition t
+                    where t.orderId in :ids and t.toState in :states""", Tuple.class)
+                    .setParameter("ids", ids)
+                    .setParameter("states", states)
+                    .getResultList()
+                    .forEach(r -> passed.add(passedKey(r.get("orderId", UUID.class), r.get("toState", String.class))));
+        }
+        return passed;
+    }
+
+    private static String passedKey(UUID orderId, String state) {
+        return orderId + "/" + state;
+    }
+
+    private static boolean alreadyPassed(Order order, String state, Set<String> passed) {
+        // transition 1 only: the one state passed is the current one (a placement's outcome costs no query)
+        return order.sequence > 1 && passed.contains(passedKey(order.id, state));
     }
 
     /**
@@ -129,18 +224,6 @@ public class TransitionWriter {
             return false;
         }
         return snapshot.updatedAt().compareTo(order.upstreamUpdatedAt) < 0;
-    }
-
-    private boolean alreadyPassed(Order order, String state) {
-        if (order.sequence <= 1) {
-            // transition 1 only: the one state passed is the current one (a placement's outcome costs no query)
-            return false;
-        }
-        return !em.createNativeQuery("select 1 from order_transitions where order_id = ?1 and to_state = ?2")
-                .setParameter(1, order.id)
-                .setParameter(2, state)
-                .setMaxResults(1)
-                .getResultList().isEmpty();
     }
 
     private void refreshSnapshot(Order order, UpstreamOrder snapshot) {

@@ -14,7 +14,7 @@ import jakarta.transaction.Transactional;
 
 import org.hibernate.Session;
 
-/** SQL of the outbox table; every method runs in the caller's transaction. */
+/** SQL of the outbox table (new rows are {@link OutboxEntry} entities); every method runs in the caller's transaction. */
 @ApplicationScoped
 public class OutboxStore {
 
@@ -24,22 +24,6 @@ public class OutboxStore {
     public OutboxStore(EntityManager em, Clock clock) {
         this.em = em;
         this.clock = clock;
-    }
-
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void insert(UUID eventId, UUID orderId, int sequence, String type, byte[] payload, Instant createdAt,
-            String traceparent) {
-        em.createNativeQuery("""
-                insert into outbox (event_id, order_id, sequence, type, payload, created_at, traceparent)
-                values (?1, ?2, ?3, ?4, ?5, ?6, ?7)""")
-                .setParameter(1, eventId)
-                .setParameter(2, orderId)
-                .setParameter(3, sequence)
-                .setParameter(4, type)
-                .setParameter(5, payload)
-                .setParameter(6, createdAt)
-                .setParameter(7, traceparent)
-                .executeUpdate();
     }
 
     /**

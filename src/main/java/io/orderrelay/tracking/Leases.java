@@ -50,8 +50,8 @@ public class Leases {
             with candidates as (
                 select o.id from orders o
                 left join tracking_leases l on l.order_id = o.id
-                where o.upstream_order_id is not null
-                  and o.state not in (%s)
+                where o.upstream_order_id is not null %1$s
+                  and o.state not in (%2$s)
                   and (l.order_id is null or l.expires_at < now())
                 order by o.created_at
                 limit ?
@@ -64,7 +64,11 @@ public class Leases {
                 returning order_id
             )
             select o.id, o.upstream_order_id, o.country_code from taken t join orders o on o.id = t.order_id
-            """.formatted(UNTRACKABLE);
+            """;
+    /** Any unfollowed open order: walks the open orders, skipping every one with a live lease. */
+    private static final String CLAIM_ANY = CLAIM.formatted("", UNTRACKABLE);
+    /** Only these orders (just placed or resolved here): a few primary-key lookups, however many orders are followed. */
+    private static final String CLAIM_THESE = CLAIM.formatted("and o.id = any(?)", UNTRACKABLE);
 
     private final DataSource dataSource;
 
@@ -74,10 +78,24 @@ public class Leases {
 
     /** Claims up to {@code limit} unfollowed open orders for {@code owner}. */
     public List<Claimed> claim(String owner, int limit, Duration lease) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(CLAIM)) {
-            s.setInt(1, limit);
-            s.setString(2, owner);
-            s.setLong(3, lease.toMillis());
+        return claim(owner, null, limit, lease);
+    }
+
+    /** Claims those of {@code orders} that are open and unfollowed for {@code owner}. */
+    public List<Claimed> claim(String owner, Collection<UUID> orders, Duration lease) throws SQLException {
+        return claim(owner, orders, orders.size(), lease);
+    }
+
+    private List<Claimed> claim(String owner, Collection<UUID> orders, int limit, Duration lease) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(orders == null ? CLAIM_ANY : CLAIM_THESE)) {
+            int i = 1;
+            if (orders != null) {
+                s.setArray(i++, c.createArrayOf("uuid", orders.toArray()));
+            }
+            s.setInt(i++, limit);
+            s.setString(i++, owner);
+            s.setLong(i, lease.toMillis());
             List<Claimed> out = new ArrayList<>();
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {

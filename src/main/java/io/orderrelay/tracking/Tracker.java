@@ -1,11 +1,14 @@
 package io.orderrelay.tracking;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +66,9 @@ public final class Tracker {
     private final Map<UUID, OrderSubscriber> held = new ConcurrentHashMap<>();
     /** A claim is queued on the lease thread and has not started yet: further wake-ups add nothing. */
     private final AtomicBoolean claimQueued = new AtomicBoolean();
+    /** Orders named by {@link #follow}, claimed by id on the lease thread. */
+    private final Queue<UUID> wanted = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean followQueued = new AtomicBoolean();
     final AtomicInteger liveStreams = new AtomicInteger();
     final AtomicInteger polling = new AtomicInteger();
     final AtomicInteger paused = new AtomicInteger();
@@ -150,10 +156,48 @@ public final class Tracker {
         return paused.get();
     }
 
-    /** Looks for unclaimed open orders now (a new order was recorded, or a claim found more than one batch). */
+    /** Looks for unclaimed open orders now (a claim found more than one batch, room was freed). */
     public void wake() {
         if (running && claimQueued.compareAndSet(false, true)) {
             deps.leaseThread().execute(this::claim);
+        }
+    }
+
+    /**
+     * Claims this order soon (it just became trackable on this replica): by its id, which costs a lookup, where a
+     * {@link #wake} walks the open orders past every followed one (so a placement each would cost a walk each). The
+     * periodic claim still finds any order this misses.
+     */
+    public void follow(UUID orderId) {
+        if (running) {
+            wanted.add(orderId);
+            if (followQueued.compareAndSet(false, true)) {
+                deps.leaseThread().execute(this::claimWanted);
+            }
+        }
+    }
+
+    /** On the lease thread: the orders {@link #follow} named since the last time. */
+    private void claimWanted() {
+        followQueued.set(false);
+        int limit = Math.min(settings.capacity() - held.size(), settings.claimBatch());
+        List<UUID> ids = new ArrayList<>();
+        for (UUID id; ids.size() < limit && (id = wanted.poll()) != null;) {
+            ids.add(id);
+        }
+        if (limit <= 0) {
+            wanted.clear(); // no room: the periodic claim takes them once there is
+        }
+        if (ids.isEmpty() || !running) {
+            return;
+        }
+        try {
+            start(deps.leases().claim(owner, ids, settings.leaseDuration()));
+        } catch (Exception e) {
+            Log.warnf("Tracker %s could not claim orders: %s", owner, e.getMessage());
+        }
+        if (!wanted.isEmpty() && followQueued.compareAndSet(false, true)) {
+            deps.leaseThread().execute(this::claimWanted);
         }
     }
 
@@ -166,20 +210,7 @@ public final class Tracker {
             if (running && room > 0) {
                 int limit = Math.min(room, settings.claimBatch());
                 List<Leases.Claimed> claimed = deps.leases().claim(owner, limit, settings.leaseDuration());
-                synchronized (this) { // not while halt() clears the subscribers: none may outlive the tracker
-                    for (Leases.Claimed c : claimed) {
-                        if (!running) {
-                            break; // the leases expire and another replica takes them
-                        }
-                        OrderSubscriber subscriber = new OrderSubscriber(this, c.orderId(), c.upstreamOrderId(),
-                                c.countryCode());
-                        // an order already followed here (its lease expired unrenewed and we took it again) keeps
-                        // its subscriber: a second one would be a second follower
-                        if (held.putIfAbsent(c.orderId(), subscriber) == null) {
-                            subscriber.start();
-                        }
-                    }
-                }
+                start(claimed);
                 full = claimed.size() == limit;
                 if (!claimed.isEmpty()) {
                     Log.debugf("Tracker %s claimed %d orders (%d held)", owner, claimed.size(), held.size());
@@ -191,6 +222,21 @@ public final class Tracker {
         }
         if (full) {
             wake();
+        }
+    }
+
+    /** A subscriber for each order just claimed. */
+    private synchronized void start(List<Leases.Claimed> claimed) { // not while halt() clears the subscribers
+        for (Leases.Claimed c : claimed) {
+            if (!running) {
+                return; // the leases expire and another replica takes them
+            }
+            OrderSubscriber subscriber = new OrderSubscriber(this, c.orderId(), c.upstreamOrderId(), c.countryCode());
+            // an order already followed here (its lease expired unrenewed and we took it again) keeps its subscriber:
+            // a second one would be a second follower
+            if (held.putIfAbsent(c.orderId(), subscriber) == null) {
+                subscriber.start();
+            }
         }
     }
 

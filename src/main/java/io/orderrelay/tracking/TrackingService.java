@@ -89,7 +89,7 @@ public class TrackingService {
         boolean becameTrackable = from == null || OrderState.LOCAL.contains(from);
         if (current != null && becameTrackable && recorded.order().upstreamOrderId() != null
                 && !OrderState.isTerminal(to) && !OrderState.LOCAL.contains(to)) {
-            current.wake();
+            current.follow(recorded.order().id());
         }
     }
 

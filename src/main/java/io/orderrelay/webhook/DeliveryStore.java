@@ -75,27 +75,53 @@ public class DeliveryStore {
         // the sort is stable, so one line's events keep their order (the first is its head)
         List<NewDelivery> sorted = new ArrayList<>(deliveries);
         sorted.sort(Comparator.comparing(d -> d.orderId() == null ? "" : lineKey(d.endpointId(), d.orderId())));
-        for (NewDelivery d : sorted) {
-            lockLine(d.endpointId(), d.orderId());
-            sql("""
-                    insert into webhook_deliveries (id, endpoint_id, event_id, event_type, order_id, sequence, body,
-                      body_sealed, status, next_attempt_at, created_at, traceparent)
-                    select ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
-                      case when exists (select 1 from webhook_deliveries w where w.endpoint_id = ?2 and w.order_id = ?5
-                                        and w.status in ('pending', 'waiting'))
-                           then 'waiting' else 'pending' end, ?9, ?9, ?10""")
-                    .setParameter(1, d.id()).setParameter(2, d.endpointId()).setParameter(3, d.eventId())
-                    .setParameter(4, d.eventType()).setParameter(5, d.orderId(), UUID.class)
-                    .setParameter(6, d.sequence(), Integer.class).setParameter(7, d.body())
-                    .setParameter(8, d.sealed()).setParameter(9, now)
-                    .setParameter(10, d.traceparent(), String.class)
-                    .executeUpdate();
-        }
+        lockLines(sorted);
+        // one statement for a group's deliveries: a row waits behind an earlier row of its line in this group
+        // (row_number) or behind one already queued (exists)
+        sql("""
+                insert into webhook_deliveries (id, endpoint_id, event_id, event_type, order_id, sequence, body,
+                  body_sealed, status, next_attempt_at, created_at, traceparent)
+                select d.id, d.endpoint_id, d.event_id, d.event_type, d.order_id, d.sequence, d.body, d.sealed,
+                  case when d.order_id is not null
+                        and (row_number() over (partition by d.endpoint_id, d.order_id order by d.n) > 1
+                             or exists (select 1 from webhook_deliveries w where w.endpoint_id = d.endpoint_id
+                                        and w.order_id = d.order_id and w.status in ('pending', 'waiting')))
+                       then 'waiting' else 'pending' end, ?10, ?10, d.traceparent
+                from unnest(cast(?1 as uuid[]), cast(?2 as uuid[]), cast(?3 as uuid[]), cast(?4 as text[]),
+                            cast(?5 as uuid[]), cast(?6 as int[]), cast(?7 as text[]), cast(?8 as boolean[]),
+                            cast(?9 as text[]))
+                  with ordinality as d(id, endpoint_id, event_id, event_type, order_id, sequence, body, sealed,
+                                       traceparent, n)
+                order by d.n""")
+                .setParameter(1, sorted.stream().map(NewDelivery::id).toArray(UUID[]::new), UUID[].class)
+                .setParameter(2, sorted.stream().map(NewDelivery::endpointId).toArray(UUID[]::new), UUID[].class)
+                .setParameter(3, sorted.stream().map(NewDelivery::eventId).toArray(UUID[]::new), UUID[].class)
+                .setParameter(4, sorted.stream().map(NewDelivery::eventType).toArray(String[]::new), String[].class)
+                .setParameter(5, sorted.stream().map(NewDelivery::orderId).toArray(UUID[]::new), UUID[].class)
+                .setParameter(6, sorted.stream().map(NewDelivery::sequence).toArray(Integer[]::new), Integer[].class)
+                .setParameter(7, sorted.stream().map(NewDelivery::body).toArray(String[]::new), String[].class)
+                .setParameter(8, sorted.stream().map(NewDelivery::sealed).toArray(Boolean[]::new), Boolean[].class)
+                .setParameter(9, sorted.stream().map(NewDelivery::traceparent).toArray(String[]::new), String[].class)
+                .setParameter(10, now)
+                .executeUpdate();
     }
 
     /** The advisory lock key of one (endpoint, order) line; several lines are always locked in its sort order. */
     static String lineKey(UUID endpointId, UUID orderId) {
         return endpointId + ":" + orderId;
+    }
+
+    /** Locks the lines of these deliveries, in their order, in one statement (a group's fan-out). */
+    private void lockLines(List<NewDelivery> sorted) {
+        String[] keys = sorted.stream().filter(d -> d.orderId() != null)
+                .map(d -> lineKey(d.endpointId(), d.orderId())).distinct().toArray(String[]::new);
+        if (keys.length == 0) {
+            return;
+        }
+        // unnest yields the keys in array order, so they are locked in sorted order
+        sql("select 1 from unnest(cast(?1 as text[])) as k, pg_advisory_xact_lock(hashtextextended(k, 0))")
+                .setParameter(1, keys, String[].class)
+                .getResultList();
     }
 
     /** Serialises changes to one (endpoint, order) line until the transaction ends; no-op for test events. */

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,11 +17,13 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import io.orderrelay.order.Ids;
 import io.orderrelay.order.OrderState;
 import io.orderrelay.order.TransitionRecorded;
+import io.orderrelay.order.TransitionsRecorded;
 import io.orderrelay.security.SecretBox;
 
 /**
  * Writes one delivery per matching enabled endpoint of the order's partner, in the transaction that recorded the
- * transition: the transition and its deliveries commit together or not at all.
+ * transition: the transition and its deliveries commit together or not at all. A group of transitions recorded
+ * together reads each partner's endpoints once and writes its deliveries in one batch.
  */
 @ApplicationScoped
 public class WebhookFanOut {
@@ -41,12 +45,29 @@ public class WebhookFanOut {
         this.dispatcher = dispatcher;
     }
 
-    void on(@Observes TransitionRecorded event) {
-        String type = OrderState.eventType(event.transition().toState());
+    void on(@Observes TransitionsRecorded recorded) {
+        // the endpoints of each partner read once for the group, in its transaction (an endpoint changed by a
+        // concurrent request counts from the next group on, as it did from the next transition on)
+        Map<String, List<Endpoint>> endpointsOf = new HashMap<>();
         List<DeliveryStore.NewDelivery> rows = new ArrayList<>();
+        for (TransitionRecorded event : recorded.all()) {
+            List<Endpoint> wanted = endpointsOf.computeIfAbsent(event.order().partnerId(), endpoints::enabledOfPartner);
+            if (!wanted.isEmpty()) {
+                addDeliveries(event, wanted, rows);
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        deliveries.insert(rows, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        wakeAfterCommit();
+    }
+
+    private void addDeliveries(TransitionRecorded event, List<Endpoint> partnerEndpoints, List<DeliveryStore.NewDelivery> rows) {
+        String type = OrderState.eventType(event.transition().toState());
         String plain = null;
         String sealed = null;
-        for (Endpoint endpoint : endpoints.enabledOfPartner(event.order().partnerId())) {
+        for (Endpoint endpoint : partnerEndpoints) {
             if (!endpoint.wants(type)) {
                 continue;
             }
@@ -62,11 +83,6 @@ public class WebhookFanOut {
             rows.add(new DeliveryStore.NewDelivery(Ids.newId(), endpoint.id(), event.eventId(), type, event.order().id(),
                     event.transition().sequence(), body, endpoint.includeSecrets(), event.traceparent()));
         }
-        if (rows.isEmpty()) {
-            return;
-        }
-        deliveries.insert(rows, Instant.now().truncatedTo(ChronoUnit.MICROS));
-        wakeAfterCommit();
     }
 
     /** Sends without waiting for the next poll, once the rows are visible to the dispatcher. */
