@@ -104,8 +104,9 @@ class TraceChainIT {
         List<Receiver.Received> delivered = await().atMost(WAIT)
                 .until(() -> deliveries(receiver, order), d -> d.size() >= 2).subList(0, 2);
         for (ConsumerRecord<String, byte[]> record : first) {
-            assertEquals(traceId, traceIdOf(header(record, "traceparent")), "Kafka record header");
-            assertEquals(traceId, traceIdOf(envelope(record).path("traceparent").asText(null)), "envelope attribute");
+            String stored = envelope(record).path("traceparent").asText(null);
+            assertEquals(traceId, traceIdOf(stored), "envelope attribute (the stored cause)");
+            assertEquals(traceId, traceIdOf(header(record, "traceparent")), "Kafka record header, cause " + stored);
         }
         for (Receiver.Received d : delivered) {
             assertEquals(traceId, traceIdOf(d.traceparent()), "webhook header");
