@@ -5,8 +5,12 @@ import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.orderrelay.config.RelayConfig;
 import io.orderrelay.tracing.Traceparents;
-import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -38,23 +42,41 @@ public class TransitionPublisher {
     public static final String STRUCTURED_CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8";
 
     private final Emitter<byte[]> emitter;
+    private final Tracer tracer;
+    private final String topic;
 
     public TransitionPublisher(
-            @Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) Emitter<byte[]> emitter) {
+            @Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) Emitter<byte[]> emitter, Tracer tracer,
+            RelayConfig relay) {
         this.emitter = emitter;
+        this.tracer = tracer;
+        this.topic = relay.kafka().topic();
     }
 
     /** Completes on the broker's acknowledgement of this row's record, fails with the reason it was not. */
     public CompletableFuture<Void> send(OutboxRow row) {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        // The publish span is a child of the transition's cause and lasts until the broker's answer; its context is
+        // the record's traceparent header (the channel's own tracing is off: it would not take the stored parent)
+        Span span = tracer.spanBuilder(topic + " publish").setSpanKind(SpanKind.PRODUCER)
+                .setParent(Traceparents.context(row.traceparent()))
+                .setAttribute("messaging.system", "kafka")
+                .setAttribute("messaging.destination.name", topic)
+                .setAttribute("messaging.message.id", row.eventId().toString())
+                .setAttribute("order.id", row.orderId().toString())
+                .startSpan();
+        String own = Traceparents.of(span.getSpanContext());
+        acknowledged.whenComplete((ok, error) -> {
+            if (error != null) {
+                span.setStatus(StatusCode.ERROR, error.toString());
+            }
+            span.end();
+        });
         OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String> builder()
                 .withKey(row.orderId().toString())
-                .withHeaders(headers(row))
+                .withHeaders(headers(row, own != null ? own : row.traceparent()))
                 .build();
-        // the publish span (Reactive Messaging's) is a child of the transition's cause; the channel writes its
-        // context as the record's traceparent header
-        TracingMetadata tracing = TracingMetadata.withCurrent(Traceparents.context(row.traceparent()));
-        Message<byte[]> message = Message.of(row.payload(), Metadata.of(kafka, tracing),
+        Message<byte[]> message = Message.of(row.payload(), Metadata.of(kafka),
                 () -> {
                     acknowledged.complete(null);
                     return CompletableFuture.completedFuture(null);
@@ -72,8 +94,11 @@ public class TransitionPublisher {
         return acknowledged;
     }
 
-    static Headers headers(OutboxRow row) {
+    static Headers headers(OutboxRow row, String traceparent) {
         Headers headers = new RecordHeaders();
+        if (traceparent != null) {
+            headers.add(Traceparents.HEADER, traceparent.getBytes(StandardCharsets.UTF_8));
+        }
         headers.add(HEADER_ID, row.eventId().toString().getBytes(StandardCharsets.UTF_8));
         headers.add(HEADER_TYPE, row.type().getBytes(StandardCharsets.UTF_8));
         headers.add(HEADER_CONTENT_TYPE, STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));

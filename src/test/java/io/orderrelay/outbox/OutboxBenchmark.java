@@ -83,7 +83,7 @@ class OutboxBenchmark {
             OutboxRelay plainRelay = new OutboxRelay(store, row -> {
                 CompletableFuture<Void> acked = new CompletableFuture<>();
                 producer.send(new ProducerRecord<>(topic, null, row.orderId().toString(), row.payload(),
-                        TransitionPublisher.headers(row)), (m, error) -> {
+                        TransitionPublisher.headers(row, row.traceparent())), (m, error) -> {
                             if (error == null) {
                                 acked.complete(null);
                             } else {
