@@ -88,7 +88,7 @@ class ConsoleAccessIT {
 
         browser.open("/console/orders/" + theirOrder);
         browser.waitText(By.id("status"), "not found");
-        assertEquals("", browser.find(By.id("summary")).getText());
+        assertEquals("", browser.driver().findElement(By.id("summary")).getText(), "nothing of the order is shown");
 
         browser.open("/console/webhooks/" + theirs + "/" + theirEndpoint);
         browser.waitText(By.id("status"), "not found");

@@ -24,6 +24,10 @@ async function render(e) {
   form.url.value = e.url;
   form.description.value = e.description ?? '';
   form.event_types.value = e.event_types ? e.event_types.join(', ') : '';
+  await showHealth();
+}
+
+async function showHealth() {
   const r = await health(partnerId, endpointId);
   $('#rate-hour').textContent = r.hour;
   $('#rate-day').textContent = r.day;
@@ -64,6 +68,7 @@ async function loadLog(append) {
     cursor = answer.next_cursor ?? null;
     $('#more').hidden = !cursor;
     if (!$('#log').children.length) $('#log').append(h('p', {}, 'No deliveries.'));
+    if (!append) await showHealth();
   } catch (e) {
     fail(e);
   }
