@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,33 +14,15 @@ import java.util.Map;
 import io.orderrelay.security.Scopes;
 import io.orderrelay.security.TestKeys;
 import io.orderrelay.support.Api;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /** Signing in, what a key's scopes and partner show, signing out on a revoked key, and the CSP. */
 @QuarkusTest
-class ConsoleAccessIT {
-
-    @TestHTTPResource("/")
-    URL base;
-
-    Browser browser;
-
-    @BeforeEach
-    void start() {
-        browser = new Browser(base);
-    }
-
-    @AfterEach
-    void stop() {
-        browser.close();
-    }
+class ConsoleAccessIT extends BrowserTest {
 
     @Test
     void everyConsoleAnswerCarriesTheStrictPolicy() {

@@ -4,35 +4,16 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.time.Duration;
 
 import io.orderrelay.support.Api;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 
 /** Operations: API keys created (shown once) and revoked, the parked outbox events listed. */
 @QuarkusTest
-class ConsoleOperationsIT {
-
-    @TestHTTPResource("/")
-    URL base;
-
-    Browser browser;
-
-    @BeforeEach
-    void start() {
-        browser = new Browser(base);
-    }
-
-    @AfterEach
-    void stop() {
-        browser.close();
-    }
+class ConsoleOperationsIT extends BrowserTest {
 
     @Test
     void anAdminCreatesAKeyShownOnceAndRevokesIt() {

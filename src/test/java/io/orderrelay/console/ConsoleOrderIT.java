@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 
@@ -15,36 +14,23 @@ import io.orderrelay.security.Scopes;
 import io.orderrelay.security.TestKeys;
 import io.orderrelay.support.Api;
 import io.orderrelay.support.UpstreamFixtures;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /** Searching orders, an order's page with its live timeline, reveal, and the uncertain queue. */
 @QuarkusTest
-class ConsoleOrderIT {
-
-    @TestHTTPResource("/")
-    URL base;
+class ConsoleOrderIT extends BrowserTest {
 
     @Inject
     SandboxControl sandbox;
 
-    Browser browser;
-
-    @BeforeEach
-    void start() {
-        browser = new Browser(base);
-    }
-
     @AfterEach
-    void stop() {
-        browser.close();
+    void clearFaults() {
         sandbox.clearFaults();
     }
 

@@ -9,14 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import java.net.URL;
 import java.time.Duration;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.orderrelay.security.Scopes;
 import io.orderrelay.security.TestKeys;
 import io.orderrelay.support.Api;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,24 +24,18 @@ import org.openqa.selenium.WebElement;
 
 /** The partner's webhook portal against a real (WireMock) receiver. */
 @QuarkusTest
-class ConsoleWebhooksIT {
+class ConsoleWebhooksIT extends BrowserTest {
 
-    @TestHTTPResource("/")
-    URL base;
-
-    Browser browser;
     WireMockServer receiver;
 
     @BeforeEach
-    void start() {
+    void startReceiver() {
         receiver = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         receiver.start();
-        browser = new Browser(base);
     }
 
     @AfterEach
-    void stop() {
-        browser.close();
+    void stopReceiver() {
         receiver.stop();
     }
 

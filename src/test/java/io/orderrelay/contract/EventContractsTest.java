@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -15,11 +13,10 @@ import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.orderrelay.order.OrderView;
 import io.orderrelay.order.TransitionRecorded;
-import io.orderrelay.order.TransitionView;
 import io.orderrelay.outbox.EventEnvelopes;
 import io.orderrelay.support.EventContracts;
+import io.orderrelay.support.SampleEvents;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,7 +33,6 @@ class EventContractsTest {
 
     private static final UUID EVENT = UUID.fromString("01a213ec-0000-7000-8000-000000000011");
     private static final UUID ORDER = UUID.fromString("01a213ec-0000-7000-8000-000000000012");
-    private static final Instant AT = Instant.parse("2026-11-25T10:00:00.123456Z");
 
     @Inject
     EventEnvelopes envelopes;
@@ -118,10 +114,6 @@ class EventContractsTest {
     }
 
     private static TransitionRecorded event(ArrayNode redemption) {
-        OrderView order = new OrderView(ORDER, "acme", "acme-42", "up-1", "Done", 5,
-                new OrderView.PaymentView("USDC", "Solana", "USER_WALLET", "wallet", "100.5", "qr", "https://qr", "Paid", AT),
-                List.of(new OrderView.DeliveryView("Airbnb", "US", "100", 1, "Delivered")), AT, AT);
-        return new TransitionRecorded(EVENT, order, new TransitionView(5, "WaitingForDelivery", "Done", AT, "stream"),
-                redemption, null);
+        return SampleEvents.transition(EVENT, ORDER, 5, "WaitingForDelivery", "Done", "Delivered", redemption);
     }
 }

@@ -3,8 +3,10 @@ package io.orderrelay.deploy;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 
@@ -48,6 +50,16 @@ class PackagedAppIT {
         given().get("/v1/orders").then().statusCode(401);
         given().header("Authorization", "Bearer ork_not_a_key_of_this_relay").get("/v1/orders").then().statusCode(401);
         given().header("Authorization", KEY).get("/v1/orders").then().statusCode(200);
+    }
+
+    @Test
+    void theConsoleIsServedWithItsStrictPolicy() {
+        String policy = given().get("/console").then().statusCode(200)
+                .body(containsString("/console/static/sign-in.js"))
+                .extract().header("Content-Security-Policy");
+        assertTrue(policy != null && policy.contains("script-src 'self';") && policy.contains("object-src 'none'")
+                && policy.contains("frame-ancestors 'none'"), "Content-Security-Policy: " + policy);
+        given().get("/console/static/api.js").then().statusCode(200).header("Content-Security-Policy", policy);
     }
 
     @Test

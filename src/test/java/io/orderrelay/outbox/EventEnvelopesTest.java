@@ -6,16 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.orderrelay.order.OrderView;
 import io.orderrelay.order.TransitionRecorded;
-import io.orderrelay.order.TransitionView;
+import io.orderrelay.support.SampleEvents;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -25,7 +22,6 @@ class EventEnvelopesTest {
 
     private static final UUID EVENT = UUID.fromString("01a213ec-0000-7000-8000-000000000001");
     private static final UUID ORDER = UUID.fromString("01a213ec-0000-7000-8000-000000000002");
-    private static final Instant AT = Instant.parse("2026-11-25T10:00:00.123456Z");
 
     @Inject
     EventEnvelopes envelopes;
@@ -78,9 +74,6 @@ class EventEnvelopesTest {
     }
 
     private static TransitionRecorded event(String from, String to, ArrayNode redemption) {
-        OrderView order = new OrderView(ORDER, "acme", "acme-42", "up-1", to, 3,
-                new OrderView.PaymentView("USDC", "Solana", "USER_WALLET", "wallet", "100.5", "qr", "https://qr", "Paid", AT),
-                List.of(new OrderView.DeliveryView("Airbnb", "US", "100", 1, "Pending")), AT, AT);
-        return new TransitionRecorded(EVENT, order, new TransitionView(3, from, to, AT, "stream"), redemption, null);
+        return SampleEvents.transition(EVENT, ORDER, 3, from, to, "Pending", redemption);
     }
 }
