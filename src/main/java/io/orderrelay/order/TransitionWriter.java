@@ -1,8 +1,8 @@
 package io.orderrelay.order;
 
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -51,14 +51,16 @@ public class TransitionWriter {
     private final Event<TransitionRecorded> recorded;
     private final Event<TransitionsRecorded> recordedTogether;
     private final SecretBox secrets;
+    private final Clock clock;
 
     public TransitionWriter(EntityManager em, OrderViews views, Event<TransitionRecorded> recorded,
-            Event<TransitionsRecorded> recordedTogether, SecretBox secrets) {
+            Event<TransitionsRecorded> recordedTogether, SecretBox secrets, Clock clock) {
         this.em = em;
         this.views = views;
         this.recorded = recorded;
         this.recordedTogether = recordedTogether;
         this.secrets = secrets;
+        this.clock = clock;
     }
 
     /** Stores a new order in {@code Submitting}: transition 1, from nothing, source {@code create}. */
@@ -277,7 +279,7 @@ public class TransitionWriter {
     }
 
     /** PostgreSQL keeps microseconds: truncate so what we answer equals what we read back. */
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    private Instant now() {
+        return clock.instant();
     }
 }

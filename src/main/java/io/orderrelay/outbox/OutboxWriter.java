@@ -1,7 +1,7 @@
 package io.orderrelay.outbox;
 
+import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -24,15 +24,17 @@ public class OutboxWriter {
     private final EntityManager em;
     private final EventEnvelopes envelopes;
     private final OutboxRelay relay;
+    private final Clock clock;
 
-    public OutboxWriter(EntityManager em, EventEnvelopes envelopes, OutboxRelay relay) {
+    public OutboxWriter(EntityManager em, EventEnvelopes envelopes, OutboxRelay relay, Clock clock) {
         this.em = em;
         this.envelopes = envelopes;
         this.relay = relay;
+        this.clock = clock;
     }
 
     void on(@Observes TransitionsRecorded recorded) {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = clock.instant();
         for (TransitionRecorded event : recorded.all()) {
             em.persist(OutboxEntry.of(event.eventId(), event.order().id(), event.transition().sequence(),
                     OrderState.eventType(event.transition().toState()), envelopes.envelope(event), now,

@@ -1,8 +1,7 @@
 package io.orderrelay.webhook;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,15 +33,17 @@ public class WebhookFanOut {
     private final SecretBox box;
     private final TransactionSynchronizationRegistry transactions;
     private final WebhookDispatcher dispatcher;
+    private final Clock clock;
 
     public WebhookFanOut(EndpointStore endpoints, DeliveryStore deliveries, WebhookBodies bodies, SecretBox box,
-            TransactionSynchronizationRegistry transactions, WebhookDispatcher dispatcher) {
+            TransactionSynchronizationRegistry transactions, WebhookDispatcher dispatcher, Clock clock) {
         this.endpoints = endpoints;
         this.deliveries = deliveries;
         this.bodies = bodies;
         this.box = box;
         this.transactions = transactions;
         this.dispatcher = dispatcher;
+        this.clock = clock;
     }
 
     void on(@Observes TransitionsRecorded recorded) {
@@ -59,7 +60,7 @@ public class WebhookFanOut {
         if (rows.isEmpty()) {
             return;
         }
-        deliveries.insert(rows, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        deliveries.insert(rows, clock.instant());
         wakeAfterCommit();
     }
 
