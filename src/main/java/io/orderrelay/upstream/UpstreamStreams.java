@@ -245,15 +245,9 @@ public class UpstreamStreams {
         }
 
         void fail(UpstreamException failure) {
-            if (done) {
-                return;
+            if (end()) {
+                listener.onFailure(failure);
             }
-            done = true;
-            cancelTimer();
-            if (request != null) {
-                request.reset();
-            }
-            listener.onFailure(failure);
         }
 
         @Override
@@ -274,14 +268,20 @@ public class UpstreamStreams {
 
         @Override
         public void cancel() {
+            end();
+        }
+
+        /** Ends the stream once: false when it had already ended. */
+        private boolean end() {
             if (done) {
-                return;
+                return false;
             }
             done = true;
             cancelTimer();
             if (request != null) {
                 request.reset();
             }
+            return true;
         }
 
         private void cancelTimer() {
