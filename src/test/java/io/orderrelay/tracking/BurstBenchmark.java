@@ -117,12 +117,14 @@ class BurstBenchmark {
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
                     .until(() -> tracking.tracker().liveStreamCount() >= n);
             report("all %d streams live", n);
+            analyze();
 
             BurstCeilings ceilings = new BurstCeilings(dataSource, kafkaConfig, outbox, this::report);
             ceilings.jdbcLoop(n, Integer.getInteger("bench.jdbc-batch", 1));
             ceilings.rawProducer(n, 1500);
             ceilings.rawHttp(receiver.url() + "/ceiling", n, 1500, Integer.getInteger("bench.http-concurrency", 32));
 
+            analyze();
             double reconnects = metrics.reconnects();
             Map<String, Double> leaseCounters = leaseCounters();
             receiver.clear();
@@ -180,6 +182,18 @@ class BurstBenchmark {
             }
         }
         return out;
+    }
+
+    /**
+     * Gives the planner current statistics, as autovacuum does in production: the PostgreSQL of these machines
+     * runs with autovacuum off, and the test profile cleans the tables at start, so without this the relay's
+     * prepared statements keep plans made for nearly empty tables (the outbox claim then took seconds).
+     */
+    private void analyze() throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "analyze orders, order_transitions, outbox, webhook_deliveries, tracking_leases")) {
+            s.execute();
+        }
     }
 
     /** event id -> "upstream order id/state" of every transition the wave made. */
