@@ -200,7 +200,7 @@ public class OutboxRelay {
             }
         }
         long t3 = System.nanoTime();
-        store.markSent(acknowledged, Instant.now());
+        store.markSent(acknowledged);
         long t4 = System.nanoTime();
         Log.debugf("Outbox batch: %d rows, claim %d ms, send %d ms, ack %d ms, mark %d ms", rows.size(), (t1 - t0) / 1_000_000,
                 (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
@@ -248,7 +248,7 @@ public class OutboxRelay {
     private void park(OutboxRow row, Throwable error) {
         String reason = error.getClass().getSimpleName() + ": " + error.getMessage();
         reason = reason.length() > 500 ? reason.substring(0, 500) : reason;
-        store.park(row.id(), reason, Instant.now());
+        store.park(row.id(), reason);
         metrics.parked();
         try (OrderMdc mdc = OrderMdc.of(row.orderId())) {
             Log.warnf("Outbox event %s of order %s (sequence %d, %d bytes) parked: Kafka refused it for good (%s). "

@@ -66,12 +66,12 @@ public class OutboxStore {
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
-    public void markSent(Collection<Long> ids, Instant sentAt) {
+    public void markSent(Collection<Long> ids) {
         if (ids.isEmpty()) {
             return;
         }
         em.createNativeQuery("update outbox set sent_at = ?1 where id = any(?2)")
-                .setParameter(1, sentAt)
+                .setParameter(1, clock.instant())
                 .setParameter(2, ids.toArray(Long[]::new))
                 .executeUpdate();
     }
@@ -81,9 +81,9 @@ public class OutboxStore {
      * still holds back its order's later rows) until an admin retries or skips it.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void park(long id, String reason, Instant parkedAt) {
+    public void park(long id, String reason) {
         em.createNativeQuery("update outbox set parked_at = ?1, park_reason = ?2 where id = ?3 and sent_at is null")
-                .setParameter(1, parkedAt)
+                .setParameter(1, clock.instant())
                 .setParameter(2, reason)
                 .setParameter(3, id)
                 .executeUpdate();
