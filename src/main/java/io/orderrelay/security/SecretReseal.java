@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orderrelay.config.Gauges;
+import io.quarkus.runtime.Startup;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import org.hibernate.Session;
@@ -33,6 +34,7 @@ import io.quarkus.scheduler.Scheduled;
  * <p>Every column SecretBox writes to must be listed in {@link #COLUMNS}.
  */
 @ApplicationScoped
+@Startup // its gauges exist from the start, not from the first scheduled refresh
 public class SecretReseal {
 
     /** A column holding sealed values; {@code sealedRows} selects the rows where it holds one. */

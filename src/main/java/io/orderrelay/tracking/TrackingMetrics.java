@@ -16,12 +16,14 @@ import io.orderrelay.config.Gauges;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.orderrelay.order.TransitionSource;
+import io.quarkus.runtime.Startup;
 
 /**
  * Tracking meters, shared by every {@link Tracker} of the JVM: gauges sum over the registered trackers (one in
  * production; several in tests).
  */
 @ApplicationScoped
+@Startup // its gauges exist from the start, not from the first scheduled refresh
 public class TrackingMetrics {
 
     private final Counter reconnects;

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 
@@ -23,6 +24,7 @@ import io.quarkus.scheduler.Scheduled;
  * so the same on every replica), {@code relay.webhook.endpoints.disabled}.
  */
 @ApplicationScoped
+@Startup // its gauges exist from the start, not from the first scheduled refresh
 public class WebhookMetrics {
 
     private final MeterRegistry registry;
