@@ -1,8 +1,12 @@
 package io.orderrelay.outbox;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -13,6 +17,7 @@ import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
 
 import org.hibernate.Session;
+import org.postgresql.PGStatement;
 
 /** SQL of the outbox table (new rows are {@link OutboxEntry} entities); every method runs in the caller's transaction. */
 @ApplicationScoped
@@ -30,39 +35,55 @@ public class OutboxStore {
      * Locks up to {@code limit} pending rows, oldest first, each the lowest pending sequence of its order.
      *
      * <p>Per-order order with several relays: a row is only eligible when no earlier row of its order is
-     * pending (sent or not, locked or not: the NOT EXISTS does not skip locked rows). So while one relay
+     * pending (locked or not: the subquery's min() reads every pending row of the order, SKIP LOCKED or not). So while one relay
      * holds row n of an order, another relay skips n (SKIP LOCKED) and cannot take n+1 either; n+1
      * becomes eligible only once n's "sent" is committed. A parked row is never claimed, and as it is still
      * unsent it keeps holding back its order's later rows.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public List<OutboxRow> claimHeads(int limit) {
-        // Ids first (narrow: cheap to sort even with stale statistics, e.g. right after an outage's backlog
-        // grew), then the payloads of just those rows. The limit is a literal, not a bind parameter: with
-        // "limit $1" PostgreSQL's generic plan (used after 5 executions of the prepared statement) ignores
-        // the limit and hash-joins every pending row: 0.5 s per claim with a 50,000-row backlog, 10 ms now.
-        return em.unwrap(Session.class).createNativeQuery("""
+        // Planned afresh at every execution (prepare threshold 0): a server-prepared statement without parameters
+        // keeps the one plan made at its first executions until the table is analyzed again, and a plan made on an
+        // empty table (seq scans, or a nested loop over every pending row) costs seconds per claim once a burst
+        // has queued thousands of rows. A fresh plan reads the table's real size; the shape (see claimSql) keeps
+        // it index-driven even with misleading statistics. OutboxClaimPlanTest checks both.
+        return em.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement s = connection.prepareStatement(claimSql(limit))) {
+                s.unwrap(PGStatement.class).setPrepareThreshold(0);
+                List<OutboxRow> rows = new ArrayList<>();
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        rows.add(new OutboxRow(r.getLong("id"), r.getObject("event_id", UUID.class),
+                                r.getObject("order_id", UUID.class), r.getInt("sequence"), r.getString("type"),
+                                r.getBytes("payload"), r.getObject("created_at", OffsetDateTime.class).toInstant(),
+                                r.getString("traceparent")));
+                    }
+                }
+                return rows;
+            }
+        });
+    }
+
+    /**
+     * The claim statement. Heads are read from outbox_claimable (V17: exactly the claim's predicate) in id order, so
+     * the LIMIT stops the scan; "is there an earlier pending row of this order?" is a scalar subquery, which
+     * PostgreSQL runs per candidate as a lookup in outbox_pending_order (order_id, sequence) rather than turning it
+     * into a join over all pending rows (what the former NOT EXISTS became on an empty or never-analyzed table).
+     * The limit is a literal: with "limit $1" a generic plan ignores it.
+     */
+    static String claimSql(int limit) {
+        return """
                 with heads as (
                     select h.id from outbox h
                     where h.sent_at is null and h.parked_at is null
-                      and not exists (select 1 from outbox p
-                                      where p.order_id = h.order_id and p.sequence < h.sequence and p.sent_at is null)
+                      and h.sequence = (select min(p.sequence) from outbox p
+                                        where p.order_id = h.order_id and p.sent_at is null)
                     order by h.id
                     limit %d
                     for update skip locked)
                 select o.id, o.event_id, o.order_id, o.sequence, o.type, o.payload, o.created_at, o.traceparent
                 from outbox o join heads on heads.id = o.id
-                order by o.id""".formatted(Math.max(1, limit)), Tuple.class)
-                .addScalar("id", Long.class).addScalar("event_id", UUID.class).addScalar("order_id", UUID.class)
-                .addScalar("sequence", Integer.class).addScalar("type", String.class)
-                .addScalar("payload", byte[].class).addScalar("created_at", Instant.class)
-                .addScalar("traceparent", String.class)
-                .getResultList().stream()
-                .map(r -> new OutboxRow(r.get("id", Long.class), r.get("event_id", UUID.class),
-                        r.get("order_id", UUID.class), r.get("sequence", Integer.class), r.get("type", String.class),
-                        r.get("payload", byte[].class), r.get("created_at", Instant.class),
-                        r.get("traceparent", String.class)))
-                .toList();
+                order by o.id""".formatted(Math.max(1, limit));
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
