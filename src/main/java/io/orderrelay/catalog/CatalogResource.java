@@ -22,6 +22,11 @@ import jakarta.annotation.security.RolesAllowed;
 import io.orderrelay.upstream.UpstreamClient;
 import io.orderrelay.upstream.UpstreamException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -32,6 +37,16 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "catalog")
 @RolesAllowed(Scopes.ORDERS_READ)
+@SecurityRequirement(name = "apiKey", scopes = Scopes.ORDERS_READ)
+// upstream's answers are passed through unchanged (docs/upstream.md): any JSON, whose shape upstream owns
+@APIResponse(responseCode = "200", description = "Upstream's answer, unchanged (docs/upstream.md), possibly cached",
+        headers = { @Header(name = "X-Catalog-Fetched-At", ref = "X-Catalog-Fetched-At"),
+                @Header(name = "X-Catalog-Stale", ref = "X-Catalog-Stale") },
+        content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                schema = @Schema(description = "Upstream's catalogue JSON, passed through")))
+@APIResponse(responseCode = "404", description = "Upstream has no such catalogue entry")
+@APIResponse(responseCode = "422", description = "Upstream refused the query")
+@APIResponse(responseCode = "503", description = "Upstream is unavailable and nothing is cached for this query")
 public class CatalogResource {
 
     private static final String COIN = "[A-Z0-9]{2,12}";

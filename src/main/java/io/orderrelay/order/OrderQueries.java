@@ -12,6 +12,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.Tuple;
 
 import org.hibernate.Session;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Reads of orders and transitions for the API; no writes here. */
 @ApplicationScoped
@@ -20,6 +21,7 @@ public class OrderQueries {
     public record Filter(String partnerId, String state, String clientReference, Instant createdFrom, Instant createdTo) {
     }
 
+    @Schema(name = "OrderPage", description = "next_cursor is absent on the last page")
     public record Page(List<OrderView> items, String nextCursor) {
     }
 

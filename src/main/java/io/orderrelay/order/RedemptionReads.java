@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orderrelay.security.SecretBox;
 import io.quarkus.logging.Log;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Opens an order's sealed redemption data for an entitled caller, recording the read first. */
 @ApplicationScoped
@@ -19,7 +20,17 @@ public class RedemptionReads {
 
     /** A delivery with its redemption data (pin_code, pin_serial, ...), null before upstream delivered it. */
     public record DeliveryRedemption(String brandName, String countryCode, String denomination, int quantity,
-            String deliveryState, JsonNode redemption) {
+            String deliveryState,
+            @Schema(implementation = Redemption.class, description = "The gift card itself, as upstream sent it; absent "
+                    + "before delivery. A secret: never log it") JsonNode redemption) {
+    }
+
+    /**
+     * The shape of {@code redemption} in /q/openapi, as in docs/schemas/order-transition-with-secrets.v1.json: the
+     * members upstream sends, kept as JSON (a JsonNode) so that what is sealed is what upstream sent.
+     */
+    @Schema(minProperties = 1)
+    public record Redemption(String pinCode, String pinSerial, String barcodeImageUrl, String redeemInstructions) {
     }
 
     private final EntityManager em;

@@ -14,6 +14,7 @@ import jakarta.persistence.Tuple;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import org.hibernate.Session;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Outbox events Kafka refused for good (parked by {@link OutboxRelay}): listed for admins, and retried (back in
@@ -29,6 +30,7 @@ public class ParkedEvents {
     }
 
     /** The oldest parked events first, and how many there are in all. */
+    @Schema(name = "ParkedEventPage")
     public record Page(List<Parked> items, long total) {
     }
 

@@ -18,11 +18,16 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Managing API keys (scope {@code admin}). */
 @Path("/v1/api-keys")
 @RolesAllowed(Scopes.ADMIN)
+@SecurityRequirement(name = "apiKey", scopes = Scopes.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "API keys")
@@ -38,7 +43,10 @@ public class ApiKeyResource {
         this.caller = caller;
     }
 
-    public record CreateApiKey(String name, List<String> scopes, String partnerId) {
+    public record CreateApiKey(@Schema(required = true, maxLength = MAX_NAME) String name,
+            @Schema(required = true, minItems = 1, description = "orders:read, orders:write, orders:secrets, "
+                    + "webhooks:manage, admin") List<String> scopes,
+            @Schema(description = "Binds the key to one partner (then it cannot have admin)") String partnerId) {
     }
 
     /** A key as listed: no key material beyond its display prefix. */
@@ -61,6 +69,8 @@ public class ApiKeyResource {
 
     @POST
     @Operation(summary = "Create an API key", description = "The key is in this answer only; store it now.")
+    @APIResponse(responseCode = "201", description = "Created; key is shown only here",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = NewApiKey.class)))
     public Response create(CreateApiKey body) {
         validate(body);
         ApiKeyStore.Created created = store.create(body.name().trim(), body.scopes(), body.partnerId(), caller.keyId());
@@ -79,6 +89,7 @@ public class ApiKeyResource {
 
     @GET
     @Path("{id}")
+    @Operation(summary = "One API key (no key material beyond its display prefix)")
     public ApiKeyView get(@PathParam("id") UUID id) {
         return store.find(id).map(ApiKeyView::of).orElseThrow(() -> notFound(id));
     }
@@ -86,6 +97,7 @@ public class ApiKeyResource {
     @DELETE
     @Path("{id}")
     @Operation(summary = "Revoke an API key", description = "Immediate on this replica, within 30 s on the others.")
+    @APIResponse(responseCode = "204", description = "Revoked")
     public Response revoke(@PathParam("id") UUID id) {
         if (!store.revoke(id, caller.keyId())) {
             throw notFound(id);

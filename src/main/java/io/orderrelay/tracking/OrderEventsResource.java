@@ -24,6 +24,12 @@ import io.orderrelay.security.Caller;
 import io.orderrelay.security.Scopes;
 import io.vertx.core.http.HttpServerResponse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code GET /v1/orders/{id}/events}: the order's transitions as Server-Sent Events, from our database only. */
@@ -61,7 +67,12 @@ public class OrderEventsResource {
                     + "not a sequence, or is past the order's last one, is a 400 problem. Streams are limited per "
                     + "API key and per replica (429 with Retry-After); a client that stops reading is disconnected, "
                     + "and the streams of a revoked key end.")
-    public void events(@PathParam("id") UUID orderId, @HeaderParam("Last-Event-ID") String lastEventId,
+    @SecurityRequirement(name = "apiKey", scopes = Scopes.ORDERS_READ)
+    @APIResponse(responseCode = "200", description = "The stream: events transition and stop, ids are sequences",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
+    public void events(@PathParam("id") UUID orderId, @HeaderParam("Last-Event-ID") @Parameter(description = "The last "
+            + "sequence received: the stream resumes after it", schema = @Schema(type = SchemaType.STRING,
+                    pattern = "^[0-9]{1,10}$")) String lastEventId,
             @Context SseEventSink sink, @Context Sse sse, @Context HttpServerResponse response) {
         int after = lastEventId(lastEventId);
         // a partner-bound key gets 404 for another partner's order: existence does not leak

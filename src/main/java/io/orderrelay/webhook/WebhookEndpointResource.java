@@ -27,13 +27,19 @@ import io.orderrelay.security.Scopes;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** /v1/partners/{partner_id}/webhook-endpoints (docs/webhooks.md). */
 @Path("/v1/partners/{partner_id}/webhook-endpoints")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Scopes.WEBHOOKS_MANAGE)
+@SecurityRequirement(name = "apiKey", scopes = Scopes.WEBHOOKS_MANAGE)
 @Tag(name = "webhooks")
 public class WebhookEndpointResource {
 
@@ -85,12 +91,18 @@ public class WebhookEndpointResource {
     public record EndpointList(List<EndpointAnswer> items) {
     }
 
-    public record ReplayRequest(String since) {
+    public record ReplayRequest(@Schema(required = true, format = "date-time",
+            description = "RFC 3339; at most the replay window (7 days) ago") String since) {
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Register a webhook endpoint", description = "Answers the signing secret, shown only here and on rotation.")
+    @Operation(summary = "Register a webhook endpoint", description = "Answers the signing secret, shown only here and on "
+            + "rotation. include_secrets: true needs the orders:secrets scope too.")
+    @APIResponse(responseCode = "201", description = "Registered; secret is shown only here and on rotation",
+            headers = @Header(name = "Location", description = "The endpoint's URL", schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EndpointAnswer.class)))
+    @APIResponse(responseCode = "409", description = "The partner already has the most endpoints allowed")
     public Response create(@PathParam("partner_id") String partnerId, WebhookEndpoints.Create body) {
         partner(partnerId);
         if (body == null) {
@@ -123,7 +135,9 @@ public class WebhookEndpointResource {
     @PATCH
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Change url, description, event_types (null = all) or enabled")
+    @Operation(summary = "Change url, description, event_types (null = all) or enabled",
+            description = "A JSON Merge Patch (RFC 7396): a left-out field is kept, null clears it. Pointing an "
+                    + "include_secrets endpoint elsewhere, or enabling it, needs the orders:secrets scope too.")
     public EndpointAnswer patch(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id,
             EndpointPatch body) {
         partner(partnerId);
@@ -140,6 +154,7 @@ public class WebhookEndpointResource {
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Delete the endpoint and its delivery log")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Response delete(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id) {
         partner(partnerId);
         service.delete(partnerId, id);
@@ -158,6 +173,9 @@ public class WebhookEndpointResource {
     @POST
     @Path("/{id}/test")
     @Operation(summary = "Send a webhook.test event")
+    @APIResponse(responseCode = "202", description = "Queued: the delivery, to follow in the delivery log",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeliveryAnswer.class)))
+    @APIResponse(responseCode = "409", description = "The endpoint is disabled")
     public Response test(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id) {
         partner(partnerId);
         return Response.accepted(DeliveryAnswer.of(testEvents.send(partnerId, id))).build();
@@ -167,7 +185,7 @@ public class WebhookEndpointResource {
     @Path("/{id}/deliveries")
     @Operation(summary = "The delivery and attempt log, newest first")
     public DeliveryPage deliveries(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id,
-            @QueryParam("status") String status,
+            @QueryParam("status") @Parameter(schema = @Schema(enumeration = { "pending", "succeeded", "failed" })) String status,
             @QueryParam("limit") @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500")) String limit,
             @QueryParam("cursor") String cursor) {
         partner(partnerId);
@@ -181,6 +199,9 @@ public class WebhookEndpointResource {
     @POST
     @Path("/{id}/deliveries/{delivery_id}/retry")
     @Operation(summary = "Send a delivery again now, with a fresh retry schedule")
+    @APIResponse(responseCode = "202", description = "Queued again",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeliveryAnswer.class)))
+    @APIResponse(responseCode = "409", description = "The delivery is being sent right now")
     public Response retry(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id,
             @PathParam("delivery_id") UUID deliveryId) {
         partner(partnerId);
@@ -191,6 +212,9 @@ public class WebhookEndpointResource {
     @Path("/{id}/replay")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Queue again every event of the partner's orders since a time")
+    @APIResponse(responseCode = "202", description = "Queued: how many, and whether to call again from until",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WebhookReplay.Replayed.class)))
+    @APIResponse(responseCode = "409", description = "A replay of this endpoint is running, or the endpoint is disabled")
     public Response replay(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id, ReplayRequest body) {
         partner(partnerId);
         if (body == null || body.since() == null) {

@@ -56,6 +56,37 @@ class OpenApiDocumentTest {
         assertEquals(List.of(), wrong);
     }
 
+    @Test
+    void everyOperationDocumentsItsSuccessBodyAndEveryScopedOneItsScopes() throws Exception {
+        OpenAPI api = parse().getOpenAPI();
+        List<String> wrong = new ArrayList<>();
+        api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> {
+            String name = method + " " + path;
+            List<String> successes = op.getResponses().keySet().stream().filter(s -> s.startsWith("2")).toList();
+            if (successes.isEmpty()) {
+                wrong.add(name + ": no 2xx answer");
+            }
+            for (String status : successes) {
+                ApiResponse success = op.getResponses().get(status);
+                boolean typed = success.getContent() != null && !success.getContent().isEmpty()
+                        && success.getContent().values().stream().allMatch(m -> m.getSchema() != null
+                                && (m.getSchema().get$ref() != null || m.getSchema().getType() != null
+                                        || m.getSchema().getDescription() != null));
+                if (!status.equals("204") && !typed) {
+                    wrong.add(name + ": " + status + " documents no body schema");
+                }
+            }
+            // /v1/me needs a key but no scope; test-only resources (/v1/test-...) document none
+            boolean scoped = path.startsWith("/v1/") && !path.startsWith("/v1/schemas") && !path.startsWith("/v1/asyncapi")
+                    && !path.equals("/v1/me") && !path.startsWith("/v1/test-");
+            if (scoped && (op.getExtensions() == null || op.getExtensions().get("x-required-scopes") == null)) {
+                wrong.add(name + ": no x-required-scopes");
+            }
+        }));
+
+        assertEquals(List.of(), wrong);
+    }
+
     private static boolean hasProblem4xx(Operation op) {
         for (var entry : op.getResponses().entrySet()) {
             ApiResponse response = entry.getValue();
