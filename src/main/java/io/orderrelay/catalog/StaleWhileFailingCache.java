@@ -23,7 +23,16 @@ public class StaleWhileFailingCache {
     public record Cached(JsonNode value, Instant fetchedAt, boolean stale) {
     }
 
+    /**
+     * How fresh the catalogue is, for operators: the last answer upstream gave, the last time a stale answer stood in
+     * for a failing upstream, and whether that is the latest news (upstream failing since its last good answer).
+     */
+    public record Freshness(long entries, Instant lastRefreshAt, Instant lastStaleAt, boolean stale) {
+    }
+
     private final Cache<CatalogQuery, Cached> entries;
+    private volatile Instant lastRefreshAt;
+    private volatile Instant lastStaleAt;
 
     public StaleWhileFailingCache(CatalogConfig config) {
         this.entries = Caffeine.newBuilder()
@@ -40,6 +49,7 @@ public class StaleWhileFailingCache {
         try {
             Cached fresh = new Cached(fetch.get(), Instant.now(), false);
             entries.put(key, fresh);
+            lastRefreshAt = fresh.fetchedAt();
             return fresh;
         } catch (RuntimeException e) {
             UpstreamException failure = UpstreamClient.failure(e);
@@ -48,8 +58,16 @@ public class StaleWhileFailingCache {
             }
             Log.warnf("Catalogue %s: upstream failed (%s), serving the answer of %s", key, failure.getMessage(),
                     cached.fetchedAt());
+            lastStaleAt = Instant.now();
             return new Cached(cached.value(), cached.fetchedAt(), true);
         }
+    }
+
+    public Freshness freshness() {
+        Instant refreshed = lastRefreshAt;
+        Instant stale = lastStaleAt;
+        return new Freshness(entries.estimatedSize(), refreshed, stale,
+                stale != null && (refreshed == null || stale.isAfter(refreshed)));
     }
 
     /** For tests and operators: forget everything. */

@@ -34,6 +34,8 @@ public class ConsoleResource {
         static native TemplateInstance endpoint(String partnerId, String id);
 
         static native TemplateInstance operations();
+
+        static native TemplateInstance eventTypes();
     }
 
     @GET
@@ -75,5 +77,11 @@ public class ConsoleResource {
     @Path("/operations")
     public TemplateInstance operations() {
         return Templates.operations();
+    }
+
+    @GET
+    @Path("/event-types")
+    public TemplateInstance eventTypes() {
+        return Templates.eventTypes();
     }
 }

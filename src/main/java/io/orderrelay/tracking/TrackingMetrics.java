@@ -90,6 +90,20 @@ public class TrackingMetrics {
         commit.record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** Open orders followed by the trackers of this JVM (one tracker per replica in production). */
+    public int followedOrders() {
+        return (int) sum(Tracker::heldCount);
+    }
+
+    public int liveStreams() {
+        return (int) sum(Tracker::liveStreamCount);
+    }
+
+    /** Followed orders whose stream is unavailable, polled instead. */
+    public int pollingOrders() {
+        return (int) sum(Tracker::pollingCount);
+    }
+
     public double pausedStreams() {
         return sum(Tracker::pausedCount);
     }

@@ -1,10 +1,12 @@
 package io.orderrelay.upstream;
 
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.faulttolerance.api.CustomBackoff;
 import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
@@ -18,6 +20,19 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  */
 @ApplicationScoped
 public class UpstreamClient {
+
+    // One circuit breaker per upstream operation, named so that operators can read its state (GET /v1/admin/status)
+    static final String PAYMENT_VIAS = "upstream-payment-vias";
+    static final String BRANDS = "upstream-brands";
+    static final String HOMEPAGE = "upstream-homepage";
+    static final String PRODUCTS = "upstream-products";
+    static final String PRICE = "upstream-price";
+    static final String VALIDATE = "upstream-validate";
+    static final String CREATE = "upstream-create";
+    static final String ORDER = "upstream-order";
+    /** The names of this client's circuit breakers, for {@code CircuitBreakerMaintenance.currentState}. */
+    public static final List<String> CIRCUIT_BREAKERS = List.of(PAYMENT_VIAS, BRANDS, HOMEPAGE, PRODUCTS, PRICE, VALIDATE,
+            CREATE, ORDER);
 
     private final UpstreamApi api;
 
@@ -33,6 +48,7 @@ public class UpstreamClient {
     @Retry(maxRetries = 3, delay = 200, jitter = 0, maxDuration = 15, durationUnit = ChronoUnit.SECONDS,
             retryOn = { UpstreamException.Unavailable.class, UpstreamException.RateLimited.class })
     @CustomBackoff(RetryAfterBackoff.class)
+    @CircuitBreakerName(PAYMENT_VIAS)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS,
             failOn = { UpstreamException.Unavailable.class })
     public JsonNode paymentVias() {
@@ -42,6 +58,7 @@ public class UpstreamClient {
     @Retry(maxRetries = 3, delay = 200, jitter = 0, maxDuration = 15, durationUnit = ChronoUnit.SECONDS,
             retryOn = { UpstreamException.Unavailable.class, UpstreamException.RateLimited.class })
     @CustomBackoff(RetryAfterBackoff.class)
+    @CircuitBreakerName(BRANDS)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS,
             failOn = { UpstreamException.Unavailable.class })
     public JsonNode brands(String countryCode) {
@@ -51,6 +68,7 @@ public class UpstreamClient {
     @Retry(maxRetries = 3, delay = 200, jitter = 0, maxDuration = 15, durationUnit = ChronoUnit.SECONDS,
             retryOn = { UpstreamException.Unavailable.class, UpstreamException.RateLimited.class })
     @CustomBackoff(RetryAfterBackoff.class)
+    @CircuitBreakerName(HOMEPAGE)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS,
             failOn = { UpstreamException.Unavailable.class })
     public JsonNode homepage(String countryCode) {
@@ -60,6 +78,7 @@ public class UpstreamClient {
     @Retry(maxRetries = 3, delay = 200, jitter = 0, maxDuration = 15, durationUnit = ChronoUnit.SECONDS,
             retryOn = { UpstreamException.Unavailable.class, UpstreamException.RateLimited.class })
     @CustomBackoff(RetryAfterBackoff.class)
+    @CircuitBreakerName(PRODUCTS)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS,
             failOn = { UpstreamException.Unavailable.class })
     public JsonNode products(String countryCode, String familyName, String coin, String lang) {
@@ -69,6 +88,7 @@ public class UpstreamClient {
     @Retry(maxRetries = 3, delay = 200, jitter = 0, maxDuration = 15, durationUnit = ChronoUnit.SECONDS,
             retryOn = { UpstreamException.Unavailable.class, UpstreamException.RateLimited.class })
     @CustomBackoff(RetryAfterBackoff.class)
+    @CircuitBreakerName(PRICE)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS,
             failOn = { UpstreamException.Unavailable.class })
     public JsonNode price(String brandName, String countryCode, String faceValue, String coin) {
@@ -76,6 +96,7 @@ public class UpstreamClient {
     }
 
     /** Dry-run validation; a POST, so never retried. Answers the problems, empty when valid. */
+    @CircuitBreakerName(VALIDATE)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS,
             failOn = { UpstreamException.Unavailable.class })
     public JsonNode validate(String countryCode, UpstreamOrderRequests.Validation body) {
@@ -86,6 +107,7 @@ public class UpstreamClient {
      * Creates the order upstream. Never retried: upstream has no idempotency, so a failure other than a
      * refusal or {@link UpstreamException#definitelyNotSent()} leaves the outcome unknown.
      */
+    @CircuitBreakerName(CREATE)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS,
             failOn = { UpstreamException.Unavailable.class })
     public UpstreamOrder create(String countryCode, UpstreamOrderRequests.Create body) {
@@ -102,6 +124,7 @@ public class UpstreamClient {
     @Retry(maxRetries = 3, delay = 200, jitter = 0, maxDuration = 15, durationUnit = ChronoUnit.SECONDS,
             retryOn = { UpstreamException.Unavailable.class, UpstreamException.RateLimited.class })
     @CustomBackoff(RetryAfterBackoff.class)
+    @CircuitBreakerName(ORDER)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS,
             failOn = { UpstreamException.Unavailable.class })
     public UpstreamOrder order(String upstreamOrderId, String countryCode) {

@@ -2,6 +2,10 @@ package io.orderrelay.console;
 
 import java.util.UUID;
 
+import jakarta.persistence.EntityManager;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
 import io.orderrelay.support.Api;
 import io.orderrelay.support.UpstreamFixtures;
 
@@ -20,6 +24,21 @@ final class ConsoleOrders {
         String body = UpstreamFixtures.createBody("REF").replace("\"partner_id\": \"acme\"", "\"partner_id\": \"" + partner + "\"")
                 .replace("\"client_reference\": \"REF\"", "\"client_reference\": " + json(reference));
         return Api.json(body).post("/v1/orders").then().statusCode(201).extract().jsonPath();
+    }
+
+    /**
+     * Parks an event of the order as the relay parks one Kafka refused for good (OutboxParkingIT makes real ones):
+     * a copy of the order's latest event under a new id, so that a retry publishes a redelivery consumers drop.
+     */
+    static UUID park(EntityManager em, String orderId) {
+        UUID eventId = UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                insert into outbox (event_id, order_id, sequence, type, payload, created_at, parked_at, park_reason)
+                select ?1, order_id, 1000 + (select count(*) from outbox where order_id = ?2), type, payload, now(), now(),
+                       'RecordTooLargeException: console test'
+                from outbox where order_id = ?2 order by sequence desc limit 1""")
+                .setParameter(1, eventId).setParameter(2, UUID.fromString(orderId)).executeUpdate());
+        return eventId;
     }
 
     private static String json(String text) {

@@ -21,6 +21,15 @@ export function time(iso) {
   return h('time', { datetime: iso, title: `${iso} (UTC)` }, new Date(iso).toLocaleString());
 }
 
+/** A duration in milliseconds, rounded for reading: 850 ms, 12 s, 4 min 5 s, 3 h 20 min. */
+export function duration(ms) {
+  const s = Math.floor(ms / 1000);
+  if (s < 1) return `${ms} ms`;
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
 /** `<input type=datetime-local>` (the viewer's zone) to RFC 3339 UTC; null when empty. */
 export function utc(localValue) {
   return localValue ? new Date(localValue).toISOString() : null;

@@ -1,7 +1,7 @@
 import { api } from './api.js';
 import { $, h, time, utc, facts, fail, status, act, copyButton } from './dom.js';
 import { page } from './layout.js';
-import { health, describe } from './health.js';
+import { health, describe, rate } from './health.js';
 
 await page('webhooks:manage');
 const { partnerId, endpointId } = $('#page').dataset;
@@ -18,7 +18,8 @@ async function render(e) {
     ['Previous secret valid until', e.previous_secret_expires_at ? time(e.previous_secret_expires_at) : undefined],
     ['Created', time(e.created_at)], ['Updated', time(e.updated_at)],
     ['Success, last hour', h('span', { id: 'rate-hour' }, '…')], ['Success, last day', h('span', { id: 'rate-day' }, '…')],
-    ['Last failure', h('span', { id: 'last-failure' }, '…')]]);
+    ['Last success', h('span', { id: 'last-success' }, '…')], ['Last failure', h('span', { id: 'last-failure' }, '…')],
+    ['In line', h('span', { id: 'pending' }, '…')]]);
   $('#toggle').textContent = e.enabled ? 'Disable' : 'Enable';
   const form = $('#edit');
   form.url.value = e.url;
@@ -29,9 +30,11 @@ async function render(e) {
 
 async function showHealth() {
   const r = await health(partnerId, endpointId);
-  $('#rate-hour').textContent = r.hour;
-  $('#rate-day').textContent = r.day;
-  $('#last-failure').replaceChildren(...[describe(r.lastFailure)].flat().filter((x) => x !== null));
+  $('#rate-hour').textContent = rate(r.last_hour);
+  $('#rate-day').textContent = rate(r.last_day);
+  $('#last-success').replaceChildren(time(r.last_success_at));
+  $('#last-failure').replaceChildren(...describe(r.last_failure));
+  $('#pending').textContent = `${r.pending_deliveries} deliver${r.pending_deliveries === 1 ? 'y' : 'ies'}`;
 }
 
 function attempts(delivery) {

@@ -1,23 +1,25 @@
-// Endpoint health as the delivery log tells it: the API gives each attempt, the console counts them.
+// Endpoint health as the API reports it: GET .../webhook-endpoints/{id}/health (rates, last failure, disabled state).
 import { api } from './api.js';
 import { h, time } from './dom.js';
 
-const HOUR = 3600_000;
-const ok = (a) => a.status_code >= 200 && a.status_code < 300;
-
-export function describe(attempt) {
-  if (!attempt) return '—';
-  const what = attempt.status_code ? `HTTP ${attempt.status_code}` : (attempt.error ?? 'no answer');
-  return [time(attempt.at), ` ${what}`, attempt.response_excerpt ? h('code', { class: 'excerpt' }, attempt.response_excerpt) : null];
+/** "92% of 25" from a window of the health answer; "no attempts" when empty. */
+export function rate(window) {
+  if (!window.attempts) return 'no attempts';
+  return `${Math.round(window.success_rate * 100)}% of ${window.attempts}`;
 }
 
-/** Success rates over the last hour and day and the last failed attempt, from the newest 500 deliveries. */
-export async function health(partnerId, endpointId) {
-  const page = await api(`/partners/${encodeURIComponent(partnerId)}/webhook-endpoints/${encodeURIComponent(endpointId)}/deliveries?limit=500`);
-  const attempts = page.items.flatMap((d) => d.attempts ?? []).sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
-  const rate = (ms) => {
-    const recent = attempts.filter((a) => Date.now() - Date.parse(a.at) <= ms);
-    return recent.length ? `${Math.round((100 * recent.filter(ok).length) / recent.length)}% of ${recent.length}` : 'no attempts';
-  };
-  return { hour: rate(HOUR), day: rate(24 * HOUR), lastFailure: attempts.find((a) => !ok(a)) };
+/** The last failed attempt: its time, what it got, and the excerpt of the answer. */
+export function describe(failure) {
+  if (!failure) return ['none'];
+  const what = failure.status_code ? `HTTP ${failure.status_code}` : (failure.error ?? 'no answer');
+  return [time(failure.at), ` ${what}`,
+    failure.error && failure.status_code ? ` · ${failure.error}` : null,
+    failure.response_excerpt ? h('code', { class: 'excerpt' }, failure.response_excerpt) : null].filter((x) => x !== null);
 }
+
+export function stateText(health) {
+  return health.enabled ? 'enabled' : `disabled${health.disabled_reason ? `: ${health.disabled_reason}` : ''}`;
+}
+
+export const health = (partnerId, endpointId) =>
+  api(`/partners/${encodeURIComponent(partnerId)}/webhook-endpoints/${encodeURIComponent(endpointId)}/health`);

@@ -23,8 +23,8 @@ export async function page(requiredScope) {
 }
 
 export function showNav(who) {
-  for (const link of document.querySelectorAll('#nav a[data-scope]')) {
-    link.hidden = !can(who, link.dataset.scope);
+  for (const link of document.querySelectorAll('#nav a')) {
+    link.hidden = link.dataset.scope ? !can(who, link.dataset.scope) : false;
     if (link.getAttribute('href') === location.pathname) link.setAttribute('aria-current', 'page');
   }
   $('#nav').hidden = false;

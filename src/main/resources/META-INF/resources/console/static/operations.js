@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { $, h, time, fail, status, act, copyButton } from './dom.js';
+import { $, h, time, facts, fail, status, act, copyButton, duration } from './dom.js';
 import { page } from './layout.js';
 
 await page('admin');
@@ -25,18 +25,18 @@ async function loadKeys() {
 
 function parkedRow(p) {
   const button = (label, verb) => {
-    const b = h('button', { type: 'button' }, label);
+    const b = h('button', { type: 'button', 'data-action': verb, 'aria-label': `${label} event ${p.id}` }, label);
     b.addEventListener('click', () => act(b, async () => {
       await api(`/admin/outbox/parked/${encodeURIComponent(p.id)}/${verb}`, { method: 'POST' });
       status(`Event ${p.id}: ${verb === 'retry' ? 'back in line' : 'skipped'}`);
-      await loadParked();
+      await Promise.all([loadParked(), loadFigures()]);
     }));
     return b;
   };
-  return h('tr', {}, h('td', {}, time(p.parked_at)),
+  return h('tr', { 'data-event-id': p.id }, h('td', {}, time(p.parked_at)),
     h('td', {}, h('a', { href: `/console/orders/${encodeURIComponent(p.order_id)}` }, p.order_id)),
     h('td', { class: 'num' }, p.sequence), h('td', {}, p.type), h('td', {}, p.reason),
-    h('td', { class: 'num' }, `${p.size_bytes} B`), h('td', {}, button('Retry', 'retry'), ' ', button('Skip', 'skip')));
+    h('td', { class: 'num' }, `${p.size_bytes} B`), h('td', {}, h('div', { class: 'buttons' }, button('Retry', 'retry'), button('Skip', 'skip'))));
 }
 
 async function loadParked() {
@@ -44,6 +44,35 @@ async function loadParked() {
   $('#parked-total').textContent = `${answer.total} parked event${answer.total === 1 ? '' : 's'}`;
   $('#parked tbody').replaceChildren(...answer.items.map(parkedRow));
 }
+
+const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+/** GET /v1/admin/status: tracking, outbox and upstream figures. */
+async function loadFigures() {
+  const s = await api('/admin/status');
+  $('#figures-at').replaceChildren(time(s.at));
+  const t = s.tracking;
+  const r = t.replica;
+  facts($('#tracking'), [['Open orders', t.open_orders], ['Not followed', t.unfollowed_orders],
+    ['This replica', r.tracking_enabled ? (r.owner ?? '—') : 'tracking disabled'],
+    ['Followed here', r.followed_orders], ['Live streams', r.live_streams], ['Polling', r.polling_orders],
+    ['Paused streams', r.paused_streams], ['Reconnects since start', r.reconnects]]);
+  $('#lease-owners tbody').replaceChildren(...(t.lease_owners.length ? t.lease_owners.map((o) => h('tr', {},
+    h('td', {}, h('code', {}, o.owner), o.this_replica ? ' (this replica)' : null), h('td', { class: 'num' }, o.orders)))
+    : [h('tr', {}, h('td', { colspan: 2 }, 'No live lease'))]));
+  const o = s.outbox;
+  facts($('#outbox'), [['Backlog', count(o.backlog, 'event', 'events')],
+    ['Oldest pending', o.backlog ? duration(o.oldest_pending_age_ms) : '—'],
+    ['Parked', h('span', { id: 'parked-count', class: o.parked ? 'flag-bad' : null }, count(o.parked, 'event', 'events'))],
+    ['Held behind parked', count(o.held, 'event', 'events')]]);
+  const c = s.upstream.catalogue;
+  facts($('#catalogue'), [['Catalogue', c.stale ? h('span', { class: 'flag-bad' }, 'stale: upstream failing') : 'fresh'],
+    ['Cached answers', c.entries], ['Last refresh', time(c.last_refresh_at)], ['Last stale answer', time(c.last_stale_at)]]);
+  $('#circuits tbody').replaceChildren(...s.upstream.circuits.map((b) => h('tr', { 'data-circuit': b.name },
+    h('td', {}, b.name), h('td', {}, h('span', { class: `state state-${b.state}` }, b.state.replace('_', '-'))))));
+}
+
+$('#refresh-figures').addEventListener('click', (e) => act(e.target, loadFigures));
 
 $('#new-key').addEventListener('submit', (e) => {
   e.preventDefault();
@@ -61,7 +90,7 @@ $('#new-key').addEventListener('submit', (e) => {
 copyButton($('#copy-key'), () => $('#new-key-value').textContent);
 
 try {
-  await Promise.all([loadKeys(), loadParked()]);
+  await Promise.all([loadFigures(), loadKeys(), loadParked()]);
 } catch (e) {
   fail(e);
 }

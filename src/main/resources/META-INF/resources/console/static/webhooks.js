@@ -1,7 +1,7 @@
 import { api } from './api.js';
 import { $, h, fail, status, act, copyButton } from './dom.js';
 import { page } from './layout.js';
-import { health, describe } from './health.js';
+import { health, describe, rate } from './health.js';
 
 const who = await page('webhooks:manage');
 const partnerInput = $('#partner');
@@ -12,9 +12,9 @@ const path = (p) => `/partners/${encodeURIComponent(p)}/webhook-endpoints`;
 function row(endpoint) {
   const cells = { hour: h('td', {}, '…'), day: h('td', {}, '…'), failure: h('td', {}, '…') };
   health(partner, endpoint.id).then((r) => {
-    cells.hour.textContent = r.hour;
-    cells.day.textContent = r.day;
-    cells.failure.replaceChildren(...[describe(r.lastFailure)].flat().filter((x) => x !== null));
+    cells.hour.textContent = rate(r.last_hour);
+    cells.day.textContent = rate(r.last_day);
+    cells.failure.replaceChildren(...describe(r.last_failure));
   }).catch(() => { cells.hour.textContent = cells.day.textContent = cells.failure.textContent = 'unknown'; });
   return h('tr', { 'data-endpoint-id': endpoint.id },
     h('td', {}, h('a', { href: `/console/webhooks/${encodeURIComponent(partner)}/${encodeURIComponent(endpoint.id)}` }, endpoint.url),
