@@ -17,7 +17,6 @@ import io.orderrelay.order.OrderView;
 import io.orderrelay.order.TransitionRecorded;
 import io.orderrelay.order.TransitionView;
 import io.orderrelay.outbox.EventEnvelopes;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -53,7 +52,7 @@ public class EventTypeCatalog {
             @Schema(description = "The JSON Schema of the whole body (served under /v1/schemas/)") String schema,
             @Schema(description = "The schema of include_secrets endpoints' bodies, for order events")
             String schemaWithSecrets,
-            @Schema(type = SchemaType.OBJECT, description = "An example body; absent for order.*") JsonNode example) {
+            @Schema(implementation = Object.class, description = "An example body; absent for order.*") JsonNode example) {
     }
 
     @Schema(name = "EventTypeList")
