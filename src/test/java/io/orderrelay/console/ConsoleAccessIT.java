@@ -27,7 +27,7 @@ class ConsoleAccessIT extends BrowserTest {
     @Test
     void everyConsoleAnswerCarriesTheStrictPolicy() {
         for (String path : List.of("/console", "/console/orders", "/console/orders/x", "/console/static/api.js",
-                "/console/static/console.css")) {
+                "/console/static/console.css", "/console/event-types", "/console/static/event-types.js")) {
             RestAssured.given().get(path).then().statusCode(200)
                     .header("Content-Security-Policy", containsString("default-src 'self'"))
                     .header("Content-Security-Policy", containsString("script-src 'self';"))
@@ -45,7 +45,7 @@ class ConsoleAccessIT extends BrowserTest {
         browser.signIn(Api.ADMIN_KEY);
 
         assertEquals("/console/orders", browser.path());
-        assertEquals(List.of("Orders", "Uncertain", "Webhooks", "Operations"), visibleNav());
+        assertEquals(List.of("Orders", "Uncertain", "Webhooks", "Event types", "Operations"), visibleNav());
         browser.waitText(By.id("who-name"), "bootstrap");
     }
 
@@ -61,7 +61,7 @@ class ConsoleAccessIT extends BrowserTest {
 
         browser.signIn(key);
 
-        assertEquals(List.of("Orders", "Webhooks"), visibleNav());
+        assertEquals(List.of("Orders", "Webhooks", "Event types"), visibleNav());
         browser.waitText(By.cssSelector("#orders tbody"), myOrder);
         assertFalse(browser.find(By.cssSelector("#orders tbody")).getText().contains(theirOrder));
         assertEquals(mine, browser.find(By.id("partner_id")).getDomProperty("value"));
