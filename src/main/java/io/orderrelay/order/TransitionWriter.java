@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.orderrelay.security.SecretBox;
 import io.orderrelay.tracing.Traceparents;
 import io.orderrelay.upstream.UpstreamOrder;
+import org.hibernate.Session;
 
 /**
  * The one place where an order changes state. Each call runs in the caller's transaction, locks the
@@ -162,10 +163,15 @@ public class TransitionWriter {
             Order order = em.find(Order.class, ids.get(0), LockModeType.PESSIMISTIC_WRITE);
             return order == null ? Map.of() : Map.of(order.id, order);
         }
+        // Native, with the ids as one array: the statement text is the same whatever the group's size, so it is
+        // translated once. The query "o.id in :ids" with a lock was translated from HQL to SQL again at every
+        // group (one SQL text per list size): half of this method's CPU in the burst's profile (README).
+        // "for no key update" is the lock Hibernate takes for PESSIMISTIC_WRITE on PostgreSQL: it does not block
+        // the key-share locks of rows referencing the order (lease claims, the group's own inserts).
         Map<UUID, Order> out = new HashMap<>();
-        em.createQuery("from Order o where o.id in :ids order by o.id", Order.class)
-                .setParameter("ids", ids)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+        em.unwrap(Session.class)
+                .createNativeQuery("select * from orders where id = any(?1) order by id for no key update", Order.class)
+                .setParameter(1, ids.toArray(UUID[]::new), UUID[].class)
                 .getResultList()
                 .forEach(o -> out.put(o.id, o));
         return out;
