@@ -2,8 +2,10 @@ package io.orderrelay.webhook;
 
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,9 +111,10 @@ class WebhookTargetRefusalIT {
             }
             String path = "/v1/partners/" + partner + "/webhook-endpoints/" + id;
             Api.given().post(path + "/test").then().statusCode(202);
+            // every attempt (retries follow 1 s apart, so how many there are by now is a matter of timing) is refused
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> Api.given().get(path + "/deliveries").then()
-                    .body("items[0].attempts", hasSize(1))
-                    .body("items[0].attempts[0].error", containsString("loopback")));
+                    .body("items[0].attempts", not(empty()))
+                    .body("items[0].attempts.error", everyItem(containsString("loopback"))));
             assertEquals(0, r.requests().size());
         }
     }
