@@ -11,12 +11,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code GET /v1/admin/status} (scope {@code admin}): the figures of the console's Operations page, read-only. */
 @Path("/v1/admin/status")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Scopes.ADMIN)
+@SecurityRequirement(name = "apiKey", scopes = Scopes.ADMIN)
 @Tag(name = "admin")
 public class OperationsResource {
 

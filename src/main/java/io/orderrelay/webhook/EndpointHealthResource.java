@@ -17,12 +17,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code GET /v1/partners/{partner_id}/webhook-endpoints/{id}/health} (docs/webhooks.md). */
 @Path("/v1/partners/{partner_id}/webhook-endpoints/{id}/health")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Scopes.WEBHOOKS_MANAGE)
+@SecurityRequirement(name = "apiKey", scopes = Scopes.WEBHOOKS_MANAGE)
 @Tag(name = "webhooks")
 public class EndpointHealthResource {
 
