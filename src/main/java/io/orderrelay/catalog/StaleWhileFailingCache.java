@@ -1,5 +1,6 @@
 package io.orderrelay.catalog;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
@@ -33,8 +34,10 @@ public class StaleWhileFailingCache {
     private final Cache<CatalogQuery, Cached> entries;
     private volatile Instant lastRefreshAt;
     private volatile Instant lastStaleAt;
+    private final Clock clock;
 
-    public StaleWhileFailingCache(CatalogConfig config) {
+    public StaleWhileFailingCache(CatalogConfig config, Clock clock) {
+        this.clock = clock;
         this.entries = Caffeine.newBuilder()
                 .maximumSize(config.maxEntries())
                 .expireAfterWrite(config.maxStaleness())
@@ -43,11 +46,11 @@ public class StaleWhileFailingCache {
 
     Cached get(CatalogQuery key, Duration ttl, Supplier<JsonNode> fetch) {
         Cached cached = entries.getIfPresent(key);
-        if (cached != null && cached.fetchedAt().plus(ttl).isAfter(Instant.now())) {
+        if (cached != null && cached.fetchedAt().plus(ttl).isAfter(clock.instant())) {
             return cached;
         }
         try {
-            Cached fresh = new Cached(fetch.get(), Instant.now(), false);
+            Cached fresh = new Cached(fetch.get(), clock.instant(), false);
             entries.put(key, fresh);
             lastRefreshAt = fresh.fetchedAt();
             return fresh;
@@ -58,7 +61,7 @@ public class StaleWhileFailingCache {
             }
             Log.warnf("Catalogue %s: upstream failed (%s), serving the answer of %s", key, failure.getMessage(),
                     cached.fetchedAt());
-            lastStaleAt = Instant.now();
+            lastStaleAt = clock.instant();
             return new Cached(cached.value(), cached.fetchedAt(), true);
         }
     }
@@ -73,5 +76,7 @@ public class StaleWhileFailingCache {
     /** For tests and operators: forget everything. */
     public void clear() {
         entries.invalidateAll();
+        lastRefreshAt = null;
+        lastStaleAt = null;
     }
 }
