@@ -223,8 +223,8 @@ public class OutboxRelay {
     }
 
     /**
-     * The longest wait for an acknowledgement: the producer's delivery timeout, plus the channel's own resends of a
-     * record that failed at once (backoff up to 20 s, within the delivery timeout), plus a margin.
+     * The longest wait for an acknowledgement: the producer's delivery timeout (its own retries included; the channel
+     * does not resend, {@code retries=0}), plus the send's wait for metadata ({@code max.block.ms}), plus a margin.
      */
     private Duration ackWait() {
         return config.deliveryTimeout().plusSeconds(25);
