@@ -176,12 +176,10 @@ public class OutboxRelay {
         }
         long deadline = System.nanoTime() + ackWait().toNanos();
         List<CompletableFuture<Void>> sends = new ArrayList<>(rows.size());
-        sends.add(sent(rows.get(0)));
+        sends.addAll(sentOutsideTransaction(rows.subList(0, 1)));
         Throwable probeError = probe ? outcome(sends.get(0), deadline) : null;
         if (probeError == null || refusedForGood(probeError)) {
-            for (OutboxRow row : rows.subList(1, rows.size())) {
-                sends.add(sent(row));
-            }
+            sends.addAll(sentOutsideTransaction(rows.subList(1, rows.size())));
         }
         long t2 = System.nanoTime();
         List<Long> acknowledged = new ArrayList<>(sends.size());
@@ -213,6 +211,14 @@ public class OutboxRelay {
                     acknowledged.size(), rows.size(), firstError);
         }
         return new BatchResult(rows.size(), acknowledged.size(), failed, parked);
+    }
+
+    /**
+     * Sends the rows with this cycle's transaction suspended (it stays open, its row locks held): the channel clears
+     * the caller's contexts around every message, and clearing a transaction is a suspend and a resume per message.
+     */
+    private List<CompletableFuture<Void>> sentOutsideTransaction(List<OutboxRow> rows) {
+        return QuarkusTransaction.suspendingExisting().call(() -> rows.stream().map(this::sent).toList());
     }
 
     /** Sends the row's record; commit-to-ack is measured when the broker's acknowledgement arrives. */
