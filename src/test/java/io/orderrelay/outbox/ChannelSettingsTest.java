@@ -19,7 +19,8 @@ class ChannelSettingsTest {
     KafkaClientService kafka;
     @Inject
     OutboxConfig config;
-    @ConfigProperty(name = "mp.messaging.outgoing." + TransitionPublisher.CHANNEL + ".retries")
+    // the connector's default when unset
+    @ConfigProperty(name = "mp.messaging.outgoing." + TransitionPublisher.CHANNEL + ".retries", defaultValue = "2147483647")
     int channelRetries;
 
     @Test
