@@ -7,6 +7,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.orderrelay.problem.Problem;
+import io.orderrelay.tracing.OrderMdc;
 import io.orderrelay.upstream.UpstreamClient;
 import io.orderrelay.upstream.UpstreamException;
 import io.orderrelay.upstream.UpstreamOrder;
@@ -85,6 +86,8 @@ public class OrderPlacement {
         }
         List<Problem.UpstreamProblem> problems = ((ValidationOutcome.Verdict) validation).problems();
         Order order = newOrder(request, canonical);
+        // every later line of this request is about this order (the JSON logs' order_id)
+        OrderMdc.forRequest(order.id);
         Opened opened;
         try {
             opened = QuarkusTransaction.requiringNew().call(() -> open(order, problems, key));

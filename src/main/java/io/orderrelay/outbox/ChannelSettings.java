@@ -14,6 +14,11 @@ import org.eclipse.microprofile.config.Config;
  * refuses to start without the settings the outbox's guarantees rest on (application.properties sets them): an
  * idempotent producer (no duplicates from its own retries, no reordering within a partition) with {@code acks=all}
  * (acknowledged = written to every in-sync replica).
+ *
+ * <p>The channel's {@code retries} is 0 (the connector would otherwise wrap every message in a resend pipeline, and the
+ * relay resends what was not acknowledged itself); the connector hands that value to the producer too, so the
+ * producer's own retries, which idempotence requires, are set back here: it still retries a batch within
+ * {@code delivery.timeout.ms}.
  */
 @ApplicationScoped
 public class ChannelSettings implements ClientCustomizer<Map<String, Object>> {
@@ -31,6 +36,7 @@ public class ChannelSettings implements ClientCustomizer<Map<String, Object>> {
         }
         require(producer, ProducerConfig.ACKS_CONFIG, "all");
         require(producer, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        producer.put(ProducerConfig.RETRIES_CONFIG, String.valueOf(Integer.MAX_VALUE));
         int deliveryMs = (int) config.deliveryTimeout().toMillis();
         producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(deliveryMs));
         producer.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(10_000, deliveryMs - 10)));

@@ -176,12 +176,10 @@ public class OutboxRelay {
         }
         long deadline = System.nanoTime() + ackWait().toNanos();
         List<CompletableFuture<Void>> sends = new ArrayList<>(rows.size());
-        sends.add(sent(rows.get(0)));
+        sends.addAll(sentOutsideTransaction(rows.subList(0, 1)));
         Throwable probeError = probe ? outcome(sends.get(0), deadline) : null;
         if (probeError == null || refusedForGood(probeError)) {
-            for (OutboxRow row : rows.subList(1, rows.size())) {
-                sends.add(sent(row));
-            }
+            sends.addAll(sentOutsideTransaction(rows.subList(1, rows.size())));
         }
         long t2 = System.nanoTime();
         List<Long> acknowledged = new ArrayList<>(sends.size());
@@ -215,6 +213,14 @@ public class OutboxRelay {
         return new BatchResult(rows.size(), acknowledged.size(), failed, parked);
     }
 
+    /**
+     * Sends the rows with this cycle's transaction suspended (it stays open, its row locks held): the channel clears
+     * the caller's contexts around every message, and clearing a transaction is a suspend and a resume per message.
+     */
+    private List<CompletableFuture<Void>> sentOutsideTransaction(List<OutboxRow> rows) {
+        return QuarkusTransaction.suspendingExisting().call(() -> rows.stream().map(this::sent).toList());
+    }
+
     /** Sends the row's record; commit-to-ack is measured when the broker's acknowledgement arrives. */
     private CompletableFuture<Void> sent(OutboxRow row) {
         CompletableFuture<Void> acknowledged = send.apply(row);
@@ -223,8 +229,8 @@ public class OutboxRelay {
     }
 
     /**
-     * The longest wait for an acknowledgement: the producer's delivery timeout, plus the channel's own resends of a
-     * record that failed at once (backoff up to 20 s, within the delivery timeout), plus a margin.
+     * The longest wait for an acknowledgement: the producer's delivery timeout (its own retries included; the channel
+     * does not resend, {@code retries=0}), plus the send's wait for metadata ({@code max.block.ms}), plus a margin.
      */
     private Duration ackWait() {
         return config.deliveryTimeout().plusSeconds(25);

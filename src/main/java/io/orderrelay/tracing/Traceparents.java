@@ -44,6 +44,11 @@ public final class Traceparents {
         return "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex();
     }
 
+    /** The span context a stored traceparent names (invalid when null or malformed), e.g. for a span link. */
+    public static SpanContext spanContext(String traceparent) {
+        return Span.fromContext(context(traceparent)).getSpanContext();
+    }
+
     /** The context a stored traceparent names (a remote parent); the root context when null or malformed. */
     public static Context context(String traceparent) {
         if (traceparent == null) {

@@ -12,6 +12,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
 
+import io.opentelemetry.api.trace.Span;
 import io.orderrelay.order.Ids;
 import io.orderrelay.order.OrderState;
 import io.orderrelay.order.TransitionView;
@@ -23,6 +24,10 @@ import org.hibernate.Session;
  * however often: {@code since} at most {@code relay.webhook.replay.max-window} ago, at most
  * {@code relay.webhook.replay.max-events} events looked at per call, one replay per endpoint at a time (across
  * replicas), and an event still queued for the endpoint is not queued twice.
+ *
+ * <p>Traces: a replayed delivery carries the traceparent stored with its transition (the trace of the placement
+ * request or observation that caused it), so its attempts join the order's trace beside the first delivery's; the
+ * replay request's span links to each replayed event's trace.
  */
 @ApplicationScoped
 public class WebhookReplay {
@@ -74,6 +79,7 @@ public class WebhookReplay {
         int max = limits.replay().maxEvents();
         List<Tuple> transitions = em.unwrap(Session.class).createNativeQuery("""
                 select t.order_id, t.sequence, t.event_id, t.from_state, t.to_state, t.occurred_at, t.source,
+                  t.traceparent,
                   (select d.body from webhook_deliveries d where d.endpoint_id = ?1 and d.event_id = t.event_id
                    and d.body is not null order by d.id limit 1) as sent_body,
                   exists (select 1 from webhook_deliveries q where q.endpoint_id = ?1 and q.event_id = t.event_id
@@ -87,12 +93,15 @@ public class WebhookReplay {
                 .addScalar("order_id", UUID.class).addScalar("sequence", Integer.class)
                 .addScalar("event_id", UUID.class).addScalar("from_state", String.class)
                 .addScalar("to_state", String.class).addScalar("occurred_at", Instant.class)
-                .addScalar("source", String.class).addScalar("sent_body", String.class)
+                .addScalar("source", String.class).addScalar("traceparent", String.class)
+                .addScalar("sent_body", String.class)
                 .addScalar("queued", Boolean.class)
                 .setMaxResults(max + 1)
                 .getResultList();
         boolean truncated = transitions.size() > max;
         List<DeliveryStore.NewDelivery> rows = new ArrayList<>();
+        Span request = Span.current();
+        String replayContext = Traceparents.current();
         Instant until = null;
         for (Tuple t : transitions.subList(0, Math.min(transitions.size(), max))) {
             UUID orderId = t.get("order_id", UUID.class);
@@ -105,8 +114,14 @@ public class WebhookReplay {
             }
             String sent = t.get("sent_body", String.class);
             String body = sent != null ? sent : bodies.rebuilt(e, orderId, transition, eventId);
+            // the replayed attempt belongs to the trace of what caused the transition, as its first delivery did; the
+            // replay request links to it (a transition stored before traces had none: the request's trace then)
+            String cause = t.get("traceparent", String.class);
+            if (cause != null && request.isRecording()) {
+                request.addLink(Traceparents.spanContext(cause));
+            }
             rows.add(new DeliveryStore.NewDelivery(Ids.newId(), e.id(), eventId, type, orderId, transition.sequence(),
-                    body, e.includeSecrets(), Traceparents.current()));
+                    body, e.includeSecrets(), cause != null ? cause : replayContext));
         }
         deliveries.insert(rows, now);
         if (!rows.isEmpty()) {

@@ -31,12 +31,18 @@ import org.jboss.logmanager.ExtLogRecord;
  */
 public final class LogCapture implements AutoCloseable {
 
+    /** One record as written: its logger, formatted message and the MDC it carried (order_id, traceId, ...). */
+    public record Line(String logger, String message, Map<String, String> mdc) {
+    }
+
     private final Queue<String> rendered = new ConcurrentLinkedQueue<>();
+    private final Queue<Line> lines = new ConcurrentLinkedQueue<>();
     private final Map<Logger, Level> loweredLevels = new java.util.HashMap<>();
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord record) {
             rendered.add(render(record));
+            lines.add(line(record));
         }
 
         @Override
@@ -69,6 +75,11 @@ public final class LogCapture implements AutoCloseable {
         return new ArrayList<>(rendered);
     }
 
+    /** Everything captured so far, with the MDC of each record. */
+    public List<Line> lines() {
+        return new ArrayList<>(lines);
+    }
+
     /** Fails naming the offending record's logger (not the secret) when any record contains one of the secrets. */
     public void assertNoneContains(String... secrets) {
         for (String record : rendered) {
@@ -86,6 +97,14 @@ public final class LogCapture implements AutoCloseable {
     public void close() {
         Logger.getLogger("").removeHandler(handler);
         loweredLevels.forEach(Logger::setLevel);
+    }
+
+    private static Line line(LogRecord record) {
+        if (record instanceof ExtLogRecord ext) {
+            // copied now, on the thread (and Vert.x context) that wrote the record
+            return new Line(ext.getLoggerName(), ext.getFormattedMessage(), Map.copyOf(ext.getMdcCopy()));
+        }
+        return new Line(record.getLoggerName(), new SimpleFormatter().formatMessage(record), Map.of());
     }
 
     private static String render(LogRecord record) {

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.Test;
  * One order, end to end, with every span kept in memory (the sampler records everything here): a caller's
  * traceparent on POST /v1/orders comes back as the trace of that order's first Kafka records and webhook deliveries,
  * and the trace holds the REST call, the upstream calls, the database, the Kafka publishes and the webhook attempts.
- * A later transition (an upstream stream message) has a trace of its own, carried the same way.
+ * A replay sends the order's events again in the order's trace, the replay request linking to it. A later transition
+ * (an upstream stream message) has a trace of its own, carried the same way.
  */
 @QuarkusTest
 @TestProfile(TraceChainIT.Sampled.class)
@@ -91,7 +92,8 @@ class TraceChainIT {
 
     private void follow(ConsumerTask<String, byte[]> topic, Receiver receiver, String partner, String traceId,
             String callerSpan) throws Exception {
-        WebhookFixtures.endpoint(partner, receiver.url("/hook"), "");
+        String endpoint = WebhookFixtures.endpointPath(partner, WebhookFixtures.endpoint(partner, receiver.url("/hook"), ""));
+        java.time.Instant before = java.time.Instant.now().minusSeconds(60);
         String body = UpstreamFixtures.createBody(UpstreamFixtures.reference())
                 .replace("\"partner_id\": \"acme\"", "\"partner_id\": \"" + partner + "\"");
         var placed = Api.json(body).header("traceparent", "00-" + traceId + "-" + callerSpan + "-01")
@@ -136,6 +138,22 @@ class TraceChainIT {
                     && order.toString().equals(a.getAttributes().get(ORDER_ID))), "the header is its attempt span");
         }
 
+        // a replay: the replayed deliveries go out in the order's trace (the stored cause), not the replay request's;
+        // the replay request's span links to that trace
+        await().atMost(WAIT).until(() -> Api.given().queryParam("status", "succeeded").get(endpoint + "/deliveries")
+                .then().statusCode(200).extract().jsonPath().getList("items").size() >= 2);
+        String replayTrace = randomHex(16);
+        Api.json("{\"since\": \"" + before + "\"}").header("traceparent", "00-" + replayTrace + "-" + randomHex(8) + "-01")
+                .post(endpoint + "/replay").then().statusCode(202);
+        List<Receiver.Received> replayed = await().atMost(WAIT)
+                .until(() -> deliveries(receiver, order), d -> d.size() >= 4).subList(2, 4);
+        for (Receiver.Received d : replayed) {
+            assertEquals(traceId, traceIdOf(d.traceparent()), "replayed webhook header");
+        }
+        SpanData replay = awaitSpan(s -> s.getTraceId().equals(replayTrace) && s.getKind() == SpanKind.SERVER);
+        assertTrue(replay.getLinks().stream().anyMatch(l -> l.getSpanContext().getTraceId().equals(traceId)),
+                "the replay request links to the order's trace: " + replay.getLinks());
+
         // a later transition: caused by an upstream observation, which starts a trace of its own
         sandbox.advance(placed.getString("upstream_order_id"));
         ConsumerRecord<String, byte[]> third = await().atMost(WAIT)
@@ -148,7 +166,7 @@ class TraceChainIT {
         assertEquals(order.toString(), observation.getAttributes().get(ORDER_ID));
         assertFalse(observation.getParentSpanContext().isValid(), "an observation starts its trace");
         Receiver.Received thirdDelivery = await().atMost(WAIT)
-                .until(() -> deliveries(receiver, order), d -> d.size() >= 3).get(2);
+                .until(() -> deliveries(receiver, order), d -> d.size() >= 5).get(4);
         assertEquals(observed, traceIdOf(thirdDelivery.traceparent()));
         awaitSpans(observed, s -> s.getName().equals("webhook attempt"), 1);
     }
