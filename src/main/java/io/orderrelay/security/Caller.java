@@ -4,11 +4,13 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.RequestScoped;
 
+import io.orderrelay.problem.ProblemException;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * The API key behind the current request, for business code: audit logs ({@link #keyId()}), partner scoping
- * ({@link #boundPartner()}, {@link #canSee}, {@link #requirePartner}) and scope checks beyond @RolesAllowed.
+ * ({@link #boundPartner()}, {@link #canSee}, {@link #requirePartner}, {@link #requirePartnerInPath}) and scope checks
+ * beyond @RolesAllowed.
  */
 @RequestScoped
 public class Caller {
@@ -43,6 +45,19 @@ public class Caller {
         if (!canSee(partnerId)) {
             throw new SecurityProblemException(SecurityProblem.forbidden(
                     "This API key is bound to another partner", null));
+        }
+    }
+
+    /**
+     * A partner named in the request's path ({@code /v1/partners/{partner_id}/...}): 400 problem when it is no partner
+     * id, 404 when this key is bound to another partner, whose data does not exist for it.
+     */
+    public void requirePartnerInPath(String partnerId) {
+        if (!PartnerId.Syntax.isValid(partnerId)) {
+            throw ProblemException.badRequest("partner_id", PartnerId.MESSAGE);
+        }
+        if (!canSee(partnerId)) {
+            throw ProblemException.notFound("Partner " + partnerId);
         }
     }
 

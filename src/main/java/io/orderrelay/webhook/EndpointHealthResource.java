@@ -9,9 +9,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import io.orderrelay.problem.ProblemException;
 import io.orderrelay.security.Caller;
-import io.orderrelay.security.PartnerId;
 import io.orderrelay.security.Scopes;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -44,13 +42,7 @@ public class EndpointHealthResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = EndpointHealth.Health.class)))
     public EndpointHealth.Health get(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id) {
-        // as WebhookEndpointResource: another partner's endpoints do not exist for a partner-bound key
-        if (!PartnerId.Syntax.isValid(partnerId)) {
-            throw ProblemException.badRequest("partner_id", PartnerId.MESSAGE);
-        }
-        if (!caller.canSee(partnerId)) {
-            throw ProblemException.notFound("Partner " + partnerId);
-        }
+        caller.requirePartnerInPath(partnerId);
         return health.of(partnerId, id);
     }
 }

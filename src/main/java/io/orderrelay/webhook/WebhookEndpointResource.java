@@ -22,14 +22,12 @@ import io.orderrelay.problem.PageLimit;
 import io.orderrelay.problem.ProblemException;
 import io.orderrelay.problem.Times;
 import io.orderrelay.security.Caller;
-import io.orderrelay.security.PartnerId;
 import io.orderrelay.security.Scopes;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -104,7 +102,7 @@ public class WebhookEndpointResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EndpointAnswer.class)))
     @APIResponse(responseCode = "409", description = "The partner already has the most endpoints allowed")
     public Response create(@PathParam("partner_id") String partnerId, WebhookEndpoints.Create body) {
-        partner(partnerId);
+        caller.requirePartnerInPath(partnerId);
         if (body == null) {
             throw ProblemException.badRequest("body", "a JSON body is required");
         }
@@ -120,7 +118,7 @@ public class WebhookEndpointResource {
     @GET
     @Operation(summary = "The partner's webhook endpoints (without secrets)")
     public EndpointList list(@PathParam("partner_id") String partnerId) {
-        partner(partnerId);
+        caller.requirePartnerInPath(partnerId);
         return new EndpointList(service.list(partnerId).stream().map(e -> EndpointAnswer.of(e, null)).toList());
     }
 
@@ -128,7 +126,7 @@ public class WebhookEndpointResource {
     @Path("/{id}")
     @Operation(summary = "One webhook endpoint (without its secret)")
     public EndpointAnswer get(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id) {
-        partner(partnerId);
+        caller.requirePartnerInPath(partnerId);
         return EndpointAnswer.of(service.get(partnerId, id), null);
     }
 
@@ -140,7 +138,7 @@ public class WebhookEndpointResource {
                     + "include_secrets endpoint elsewhere, or enabling it, needs the orders:secrets scope too.")
     public EndpointAnswer patch(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id,
             EndpointPatch body) {
-        partner(partnerId);
+        caller.requirePartnerInPath(partnerId);
         if (body == null) {
             throw ProblemException.badRequest("body", "a JSON object is required");
         }
@@ -156,7 +154,7 @@ public class WebhookEndpointResource {
     @Operation(summary = "Delete the endpoint and its delivery log")
     @APIResponse(responseCode = "204", description = "Deleted")
     public Response delete(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id) {
-        partner(partnerId);
+        caller.requirePartnerInPath(partnerId);
         service.delete(partnerId, id);
         return Response.noContent().build();
     }
@@ -165,7 +163,7 @@ public class WebhookEndpointResource {
     @Path("/{id}/rotate-secret")
     @Operation(summary = "New signing secret; the old one keeps signing beside it for 24 h")
     public EndpointAnswer rotate(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id) {
-        partner(partnerId);
+        caller.requirePartnerInPath(partnerId);
         WebhookEndpoints.Created rotated = service.rotate(partnerId, id);
         return EndpointAnswer.of(rotated.endpoint(), rotated.secret());
     }
@@ -177,7 +175,7 @@ public class WebhookEndpointResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeliveryAnswer.class)))
     @APIResponse(responseCode = "409", description = "The endpoint is disabled")
     public Response test(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id) {
-        partner(partnerId);
+        caller.requirePartnerInPath(partnerId);
         return Response.accepted(DeliveryAnswer.of(testEvents.send(partnerId, id))).build();
     }
 
@@ -188,7 +186,7 @@ public class WebhookEndpointResource {
             @QueryParam("status") @Parameter(schema = @Schema(enumeration = { "pending", "succeeded", "failed" })) String status,
             @QueryParam("limit") @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500")) String limit,
             @QueryParam("cursor") String cursor) {
-        partner(partnerId);
+        caller.requirePartnerInPath(partnerId);
         if (status != null && !EndpointDeliveries.STATUSES.contains(status)) {
             throw ProblemException.badRequest("status", "must be pending, succeeded or failed");
         }
@@ -204,7 +202,7 @@ public class WebhookEndpointResource {
     @APIResponse(responseCode = "409", description = "The delivery is being sent right now")
     public Response retry(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id,
             @PathParam("delivery_id") UUID deliveryId) {
-        partner(partnerId);
+        caller.requirePartnerInPath(partnerId);
         return Response.accepted(DeliveryAnswer.of(deliveries.retry(partnerId, id, deliveryId))).build();
     }
 
@@ -216,7 +214,7 @@ public class WebhookEndpointResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WebhookReplay.Replayed.class)))
     @APIResponse(responseCode = "409", description = "A replay of this endpoint is running, or the endpoint is disabled")
     public Response replay(@PathParam("partner_id") String partnerId, @PathParam("id") UUID id, ReplayRequest body) {
-        partner(partnerId);
+        caller.requirePartnerInPath(partnerId);
         if (body == null || body.since() == null) {
             throw ProblemException.badRequest("since", "is required: an RFC 3339 time such as 2026-11-25T10:00:00Z");
         }
@@ -232,14 +230,5 @@ public class WebhookEndpointResource {
         }
     }
 
-    /** A partner-bound key asking for another partner gets 404: other partners' endpoints do not exist for it. */
-    private void partner(String partnerId) {
-        if (!PartnerId.Syntax.isValid(partnerId)) {
-            throw ProblemException.badRequest("partner_id", PartnerId.MESSAGE);
-        }
-        if (!caller.canSee(partnerId)) {
-            throw ProblemException.notFound("Partner " + partnerId);
-        }
-    }
 
 }
