@@ -3,22 +3,17 @@ package io.orderrelay.operations;
 import java.time.Instant;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * {@code GET /v1/admin/status}: what an operator needs at a glance (docs/operations.md). Figures that must agree on
  * every replica (open orders, lease owners, the outbox) come from the database; the rest is this replica's own.
- * {@code @JsonNaming} repeats the application's snake_case so that the OpenAPI schema names the fields as sent.
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @Schema(name = "OperationsStatus", description = "Tracking, outbox and upstream figures, read when asked")
 public record OperationsStatus(
         @Schema(description = "When the figures were read") Instant at,
         Tracking tracking, Outbox outbox, Upstream upstream) {
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(name = "OperationsTracking")
     public record Tracking(
             @Schema(description = "Orders with an upstream order that have not ended (database: every replica)")
@@ -30,7 +25,6 @@ public record OperationsStatus(
             @Schema(description = "The replica that answered") Replica replica) {
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(name = "OperationsLeaseOwner")
     public record LeaseOwner(
             @Schema(description = "The replica's tracker id (host name and a random suffix)") String owner,
@@ -38,7 +32,6 @@ public record OperationsStatus(
             @Schema(description = "Whether it is the replica that answered") boolean thisReplica) {
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(name = "OperationsReplica")
     public record Replica(
             @Schema(description = "Its tracker id; absent when tracking is disabled here") String owner,
@@ -50,7 +43,6 @@ public record OperationsStatus(
             @Schema(description = "Streams reopened since this replica started") long reconnects) {
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(name = "OperationsOutbox")
     public record Outbox(
             @Schema(description = "Events waiting for Kafka that the relay can publish (database)") long backlog,
@@ -59,7 +51,6 @@ public record OperationsStatus(
             @Schema(description = "Events waiting behind a parked event of their order") long held) {
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(name = "OperationsUpstream")
     public record Upstream(
             @Schema(description = "This replica's circuit breakers of the upstream client, one per operation")
@@ -67,13 +58,11 @@ public record OperationsStatus(
             Catalogue catalogue) {
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(name = "OperationsCircuit")
     public record Circuit(String name,
             @Schema(enumeration = { "closed", "open", "half_open" }) String state) {
     }
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(name = "OperationsCatalogue", description = "This replica's catalogue cache")
     public record Catalogue(
             @Schema(description = "Cached answers") long entries,

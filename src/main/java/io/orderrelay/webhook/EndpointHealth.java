@@ -10,8 +10,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.hibernate.Session;
 
@@ -23,7 +21,6 @@ import org.hibernate.Session;
 @ApplicationScoped
 public class EndpointHealth {
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(name = "WebhookEndpointHealth")
     public record Health(UUID endpointId, boolean enabled,
             @Schema(description = "Why the relay disabled it (e.g. 410 Gone, failing for days); absent when enabled "
@@ -35,7 +32,6 @@ public class EndpointHealth {
     }
 
     /** @param successRate succeeded / attempts, 0 to 1; absent when there was no attempt */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(name = "WebhookEndpointHealthWindow")
     public record Window(long attempts, long succeeded,
             @Schema(description = "succeeded / attempts, 0 to 1; absent without attempts") Double successRate) {
@@ -46,7 +42,6 @@ public class EndpointHealth {
     }
 
     /** The newest failed attempt (no answer, or not 2xx) of the attempt log (kept as long as the log's retention). */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(name = "WebhookEndpointFailure")
     public record Failure(Instant at, UUID deliveryId, String eventType, Integer statusCode, long durationMs,
             String error, String responseExcerpt) {

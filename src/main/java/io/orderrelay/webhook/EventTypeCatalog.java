@@ -10,8 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.orderrelay.order.OrderState;
 import io.orderrelay.order.OrderView;
 import io.orderrelay.order.TransitionRecorded;
@@ -42,7 +40,6 @@ public class EventTypeCatalog {
             EventTypes.ALL_ORDERS, "Every order event, states unknown today included",
             EventTypes.TEST, "Sent on request (POST .../webhook-endpoints/{id}/test), whatever the subscription");
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(name = "EventType")
     public record EventType(
             @Schema(description = "The CloudEvents type, e.g. order.done; order.* subscribes to every order event")
