@@ -134,10 +134,16 @@ public class WebhookDispatcher {
                     return;
                 }
                 // measured before the claim: the database's lease starts later, so this deadline is the earlier one
-                long deadline = System.nanoTime() + sender.budget().toNanos();
+                long claimedAt = System.nanoTime();
+                long deadline = claimedAt + sender.budget().toNanos();
+                DispatchEvents.Claim event = new DispatchEvents.Claim();
+                event.begin();
                 List<DeliveryStore.Claimed> claimed = queue.claim(room, settings.maxInFlightPerEndpoint(),
                         settings.lease());
-                claimed.forEach(c -> send(c, deadline));
+                event.asked = room;
+                event.claimed = claimed.size();
+                event.commit();
+                claimed.forEach(c -> send(c, claimedAt, deadline));
                 if (claimed.size() < room) {
                     return;
                 }
@@ -147,15 +153,16 @@ public class WebhookDispatcher {
         }
     }
 
-    /** A finished attempt waiting to be recorded. */
-    private record Done(AttemptRecorder.Finished finished) {
+    /** A finished attempt waiting to be recorded; the times (System.nanoTime) feed {@link DispatchEvents.Slot}. */
+    private record Done(AttemptRecorder.Finished finished, long claimedAt, long answeredAt) {
     }
 
-    private void send(DeliveryStore.Claimed claim, long deadline) {
+    private void send(DeliveryStore.Claimed claim, long claimedAt, long deadline) {
         inFlight.incrementAndGet();
         sender.send(claim, deadline).onComplete(done -> {
             WebhookSender.Outcome o = done.result();
-            finished.add(new Done(new AttemptRecorder.Finished(claim, o.attempt(), o.result())));
+            finished.add(new Done(new AttemptRecorder.Finished(claim, o.attempt(), o.result()), claimedAt,
+                    System.nanoTime()));
             recordFinished();
         });
     }
@@ -179,17 +186,39 @@ public class WebhookDispatcher {
             }
             return;
         }
+        long startedAt = System.nanoTime();
         vertx.executeBlocking(() -> {
+            DispatchEvents.RecordBatch event = new DispatchEvents.RecordBatch();
+            event.begin();
             recorder.recordAll(batch.stream().map(Done::finished).toList());
+            event.attempts = batch.size();
+            event.inFlight = 1;
+            event.oldestWaitMs = (startedAt - batch.get(0).answeredAt()) / 1_000_000;
+            event.commit();
             return null;
         }, false).onComplete(done -> {
             recording.set(false);
+            slotEvents(batch, startedAt);
             batch.forEach(d -> settle(d, done.cause(), 0));
             wake();
             if (!finished.isEmpty()) {
                 recordFinished();
             }
         });
+    }
+
+    private static void slotEvents(List<Done> batch, long recordingStartedAt) {
+        long now = System.nanoTime();
+        for (Done d : batch) {
+            DispatchEvents.Slot event = new DispatchEvents.Slot();
+            if (!event.isEnabled()) {
+                return;
+            }
+            event.sendMs = (d.answeredAt() - d.claimedAt()) / 1_000_000;
+            event.queuedMs = (recordingStartedAt - d.answeredAt()) / 1_000_000;
+            event.recordMs = (now - recordingStartedAt) / 1_000_000;
+            event.commit();
+        }
     }
 
     /** A later try for one attempt whose batch could not be recorded: alone, so one bad row holds no other. */
