@@ -2,8 +2,10 @@ package io.orderrelay.webhook;
 
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -37,14 +39,19 @@ public class AttemptLog {
     }
 
     private final EntityManager em;
+    private final EndpointStore endpoints;
 
-    public AttemptLog(EntityManager em) {
+    public AttemptLog(EntityManager em, EndpointStore endpoints) {
         this.em = em;
+        this.endpoints = endpoints;
     }
 
     /**
      * Stores the batch in one transaction, all or nothing. Answers the ids that were still this replica's and are
-     * now recorded; throws when nothing could be stored (the caller tries again).
+     * now recorded; throws when nothing could be stored (the caller tries again). An endpoint whose last recorded
+     * attempt here succeeded (and none answered 410) is healthy again, in the same transaction: a commit less per
+     * batch than on its own, and most batches are all successes. Failures and 410 are the caller's
+     * ({@link AttemptRecorder}).
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Set<UUID> complete(List<Completion> batch) {
@@ -57,8 +64,24 @@ public class AttemptLog {
         if (!done.isEmpty()) {
             insertAttempts(done);
             advance(done.stream().filter(d -> d.ended() && d.claim().orderId() != null).toList());
+            endpoints.markHealthy(healthy(done));
         }
         return recorded;
+    }
+
+    /** Endpoints whose last attempt in {@code done} succeeded and none of whose attempts there answered 410. */
+    static List<UUID> healthy(List<Completion> done) {
+        Map<UUID, Completion> last = new LinkedHashMap<>();
+        Set<UUID> gone = new HashSet<>();
+        for (Completion c : done) {
+            last.put(c.claim().endpointId(), c);
+            if (Integer.valueOf(410).equals(c.attempt().statusCode())) {
+                gone.add(c.claim().endpointId());
+            }
+        }
+        return last.values().stream()
+                .filter(c -> DeliveryStore.SUCCEEDED.equals(c.status()) && !gone.contains(c.claim().endpointId()))
+                .map(c -> c.claim().endpointId()).toList();
     }
 
     private void lockLines(List<Completion> batch) {

@@ -100,7 +100,8 @@ public class AttemptRecorder {
     private void store(List<AttemptLog.Completion> batch, Instant now) {
         Set<UUID> recorded = log.complete(batch);
         // per endpoint, in the order the attempts ended: a 410 disables it; otherwise its last attempt says whether
-        // it is healthy or failing (one statement per endpoint and batch, not per attempt)
+        // it is healthy (already stored with the batch, AttemptLog) or failing (one statement per endpoint and
+        // batch, not per attempt)
         Map<UUID, List<AttemptLog.Completion>> byEndpoint = new LinkedHashMap<>();
         for (AttemptLog.Completion b : batch) {
             if (recorded.contains(b.claim().id())) {
@@ -108,7 +109,6 @@ public class AttemptRecorder {
                 byEndpoint.computeIfAbsent(b.claim().endpointId(), k -> new ArrayList<>()).add(b);
             }
         }
-        List<UUID> healthy = new ArrayList<>();
         byEndpoint.forEach((endpoint, attempts) -> {
             if (attempts.stream().anyMatch(b -> Integer.valueOf(410).equals(b.attempt().statusCode()))) {
                 if (endpoints.disableGone(endpoint, now)) {
@@ -116,13 +116,11 @@ public class AttemptRecorder {
                 }
                 return;
             }
-            if (succeeded(attempts.get(attempts.size() - 1).attempt())) {
-                healthy.add(endpoint);
-            } else if (endpoints.markFailing(endpoint, now, now.minus(settings.disableAfter()))) {
+            if (!succeeded(attempts.get(attempts.size() - 1).attempt())
+                    && endpoints.markFailing(endpoint, now, now.minus(settings.disableAfter()))) {
                 Log.warnf("Webhook endpoint %s failed every attempt for %s: disabled", endpoint,
                         settings.disableAfter());
             }
         });
-        endpoints.markHealthy(healthy);
     }
 }

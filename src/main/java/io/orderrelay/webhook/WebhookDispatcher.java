@@ -38,6 +38,11 @@ public class WebhookDispatcher {
     /** Rows claimed per statement, and attempts recorded per transaction, at most. */
     static final int CLAIM_BATCH = 256;
     static final int RECORD_BATCH = 512;
+    /**
+     * Recording transactions at once (each holds a worker thread and a connection while it runs). One would make
+     * every answer wait for the batch before it, a wait that counted in each slot's cycle as long as its recording.
+     */
+    static final int RECORDERS = 4;
 
     private final DeliveryQueue queue;
     private final WebhookSender sender;
@@ -49,7 +54,8 @@ public class WebhookDispatcher {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean pumpQueued = new AtomicBoolean();
     private final Queue<Done> finished = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean recording = new AtomicBoolean();
+    /** Recording transactions running now, at most {@link #RECORDERS}. */
+    private final AtomicInteger recording = new AtomicInteger();
     private volatile boolean running;
     private ScheduledExecutorService pump;
 
@@ -134,10 +140,16 @@ public class WebhookDispatcher {
                     return;
                 }
                 // measured before the claim: the database's lease starts later, so this deadline is the earlier one
-                long deadline = System.nanoTime() + sender.budget().toNanos();
+                long claimedAt = System.nanoTime();
+                long deadline = claimedAt + sender.budget().toNanos();
+                DispatchEvents.Claim event = new DispatchEvents.Claim();
+                event.begin();
                 List<DeliveryStore.Claimed> claimed = queue.claim(room, settings.maxInFlightPerEndpoint(),
                         settings.lease());
-                claimed.forEach(c -> send(c, deadline));
+                event.asked = room;
+                event.claimed = claimed.size();
+                event.commit();
+                claimed.forEach(c -> send(c, claimedAt, deadline));
                 if (claimed.size() < room) {
                     return;
                 }
@@ -147,49 +159,85 @@ public class WebhookDispatcher {
         }
     }
 
-    /** A finished attempt waiting to be recorded. */
-    private record Done(AttemptRecorder.Finished finished) {
+    /** A finished attempt waiting to be recorded; the times (System.nanoTime) feed {@link DispatchEvents.Slot}. */
+    private record Done(AttemptRecorder.Finished finished, long claimedAt, long answeredAt) {
     }
 
-    private void send(DeliveryStore.Claimed claim, long deadline) {
+    private void send(DeliveryStore.Claimed claim, long claimedAt, long deadline) {
         inFlight.incrementAndGet();
         sender.send(claim, deadline).onComplete(done -> {
             WebhookSender.Outcome o = done.result();
-            finished.add(new Done(new AttemptRecorder.Finished(claim, o.attempt(), o.result())));
+            finished.add(new Done(new AttemptRecorder.Finished(claim, o.attempt(), o.result()), claimedAt,
+                    System.nanoTime()));
             recordFinished();
         });
     }
 
     /**
-     * Records every attempt that finished meanwhile in one transaction, one batch at a time: while a batch is being
-     * stored the next one gathers. The in-flight slots are held until their attempts are recorded.
+     * Records the attempts that finished meanwhile in one transaction, with up to {@link #RECORDERS} such
+     * transactions at once: an answer starts a recorder when one is free, and otherwise waits with the others that
+     * answer meanwhile for the next free one. A recorder takes its batch when its worker thread starts, not when it
+     * is asked for, so answers arriving together (the slots of one claim answer within milliseconds of each other)
+     * are recorded together rather than one per transaction. So an attempt waits for the recording of unrelated
+     * attempts only when every recorder is busy, and batches grow with the load. A slot is freed only once its
+     * attempt is recorded; concurrent batches never touch the same line (a line has one claimed head) and lock
+     * their lines in the one sorted order, so they cannot deadlock.
      */
     private void recordFinished() {
-        if (!recording.compareAndSet(false, true)) {
-            return;
-        }
-        List<Done> batch = new ArrayList<>();
-        for (Done d; batch.size() < RECORD_BATCH && (d = finished.poll()) != null; ) {
-            batch.add(d);
-        }
-        if (batch.isEmpty()) {
-            recording.set(false);
-            if (!finished.isEmpty()) {
-                recordFinished();
+        while (!finished.isEmpty()) {
+            int busy = recording.get();
+            if (busy >= RECORDERS) {
+                return; // a recorder that ends looks again
             }
-            return;
+            if (recording.compareAndSet(busy, busy + 1)) {
+                record(busy + 1);
+                return;
+            }
         }
+    }
+
+    private void record(int recorders) {
+        List<Done> batch = new ArrayList<>();
+        long[] startedAt = new long[1];
         vertx.executeBlocking(() -> {
+            for (Done d; batch.size() < RECORD_BATCH && (d = finished.poll()) != null; ) {
+                batch.add(d);
+            }
+            startedAt[0] = System.nanoTime();
+            if (batch.isEmpty()) {
+                return null; // another recorder took them meanwhile
+            }
+            DispatchEvents.RecordBatch event = new DispatchEvents.RecordBatch();
+            event.begin();
             recorder.recordAll(batch.stream().map(Done::finished).toList());
+            event.attempts = batch.size();
+            event.inFlight = recorders;
+            event.oldestWaitMs = (startedAt[0] - batch.get(0).answeredAt()) / 1_000_000;
+            event.commit();
             return null;
         }, false).onComplete(done -> {
-            recording.set(false);
-            batch.forEach(d -> settle(d, done.cause(), 0));
-            wake();
-            if (!finished.isEmpty()) {
-                recordFinished();
+            recording.decrementAndGet();
+            if (!batch.isEmpty()) {
+                slotEvents(batch, startedAt[0]);
+                batch.forEach(d -> settle(d, done.cause(), 0));
+                wake();
             }
+            recordFinished();
         });
+    }
+
+    private static void slotEvents(List<Done> batch, long recordingStartedAt) {
+        long now = System.nanoTime();
+        for (Done d : batch) {
+            DispatchEvents.Slot event = new DispatchEvents.Slot();
+            if (!event.isEnabled()) {
+                return;
+            }
+            event.sendMs = (d.answeredAt() - d.claimedAt()) / 1_000_000;
+            event.queuedMs = (recordingStartedAt - d.answeredAt()) / 1_000_000;
+            event.recordMs = (now - recordingStartedAt) / 1_000_000;
+            event.commit();
+        }
     }
 
     /** A later try for one attempt whose batch could not be recorded: alone, so one bad row holds no other. */

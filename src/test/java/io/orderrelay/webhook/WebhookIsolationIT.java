@@ -220,6 +220,75 @@ class WebhookIsolationIT {
         assertTrue(dripErrors.stream().allMatch(e -> e.startsWith("timeout")), dripErrors.toString());
     }
 
+    /**
+     * The recording of one attempt is held (a test trigger waits on a lock this test holds), and another endpoint's
+     * order moves on meanwhile: its first attempt is recorded in a batch of its own, so its second event, which
+     * becomes claimable only once the first is recorded, is sent while the held one is still unrecorded. With one
+     * recording batch at a time it would wait behind the held batch.
+     */
+    @Test
+    void anAttemptWhoseRecordingIsHeldHoldsUpNoOtherAttemptsRecording() throws Exception {
+        long key = 0x5eed_0011L;
+        String held = partner();
+        String free = partner();
+        Receiver heldReceiver = receiver(req -> Receiver.Reply.ok());
+        Receiver freeReceiver = receiver(req -> Receiver.Reply.ok());
+        JsonPath heldEp = endpoint(held, heldReceiver.url("/held"), "\"event_types\": [\"order.submitting\"]");
+        JsonPath freeEp = endpoint(free, freeReceiver.url("/free"), "");
+        try (var lock = db.getConnection(); var st = lock.createStatement()) {
+            st.execute("""
+                    create or replace function test_hold_recording() returns trigger language plpgsql as $$
+                    begin
+                      if new.delivery_id in (select id from webhook_deliveries where endpoint_id = '%s') then
+                        perform pg_advisory_xact_lock(%d);
+                      end if;
+                      return new;
+                    end $$""".formatted(heldEp.getString("id"), key));
+            st.execute("create trigger test_hold_recording before insert on webhook_attempts "
+                    + "for each row execute function test_hold_recording()");
+            try {
+                st.execute("select pg_advisory_lock(" + key + ")");
+                placeOrder(held);
+                // its attempt was answered and its recording now waits on the lock
+                await().atMost(WAIT).until(() -> heldReceiver.requests().size() == 1 && recordingsWaiting(key) == 1);
+
+                UUID order = placeOrder(free);
+                // its second event goes only once its first is recorded (unrecorded past the lease, the first is
+                // sent again instead)
+                await().atMost(WAIT).until(() -> freeReceiver.requests().stream()
+                        .anyMatch(q -> q.orderId().equals(order.toString()) && q.sequence() == 2));
+                assertEquals(List.of(1, 2), freeReceiver.requests().stream()
+                        .filter(q -> q.orderId().equals(order.toString())).limit(2)
+                        .map(Receiver.Received::sequence).toList(), "each sent once, in order");
+                assertEquals(1, recordingsWaiting(key), "the held recording was still held meanwhile");
+                Api.given().get(deliveries(held, heldEp)).then().body("items[0].attempts", hasSize(0));
+            } finally {
+                st.execute("select pg_advisory_unlock(" + key + ")");
+                st.execute("drop trigger test_hold_recording on webhook_attempts");
+                st.execute("drop function test_hold_recording()");
+            }
+        }
+        await().atMost(WAIT).untilAsserted(() -> Api.given().get(deliveries(held, heldEp)).then()
+                .body("items", hasSize(1))
+                .body("items[0].status", equalTo("succeeded"))
+                .body("items[0].attempts", hasSize(1)));
+        assertEquals(1, heldReceiver.requests().size(), "the held attempt was not sent again");
+    }
+
+    /** Backends of this database waiting for the advisory lock {@code key}. */
+    private int recordingsWaiting(long key) throws Exception {
+        try (var c = db.getConnection(); var st = c.prepareStatement("""
+                select count(*) from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                where l.locktype = 'advisory' and not l.granted and a.datname = current_database()
+                  and ((l.classid::bigint << 32) | l.objid::bigint) = ?""")) {
+            st.setLong(1, key);
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     @Test
     void anAttemptThatCannotBeRecordedIsLoggedAndRetriedNeverResentSilently() throws Exception {
         String partner = partner();
