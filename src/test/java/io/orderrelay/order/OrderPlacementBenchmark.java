@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orderrelay.support.Api;
@@ -107,6 +109,9 @@ class OrderPlacementBenchmark {
     @ConfigProperty(name = "relay.upstream.url")
     String upstreamUrl;
 
+    @Inject
+    DataSource db;
+
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
@@ -118,10 +123,10 @@ class OrderPlacementBenchmark {
         LatencyRecorder.measure("warm-up relay", WARMUP, CONCURRENCY, i -> placeThroughRelay());
         LatencyRecorder.measure("warm-up direct", WARMUP, CONCURRENCY, i -> placeDirectly());
 
-        Phase directPhase = Phase.start(fake);
+        Phase directPhase = Phase.start(fake, db);
         LatencyRecorder.Result direct = LatencyRecorder.measure("direct to upstream", CALLS, CONCURRENCY, i -> placeDirectly());
         directPhase.end(CALLS);
-        Phase relayPhase = Phase.start(fake);
+        Phase relayPhase = Phase.start(fake, db);
         LatencyRecorder.Result relay = LatencyRecorder.measure("POST /v1/orders", CALLS, CONCURRENCY, i -> placeThroughRelay());
         relayPhase.end(CALLS);
 
@@ -150,28 +155,53 @@ class OrderPlacementBenchmark {
         }
     }
 
-    /** This JVM's CPU time (and the external upstream's) over one phase. */
+    /**
+     * This JVM's CPU time (and the external upstream's) over one phase, and the database's transactions (autocommit
+     * reads count as one each) and rows written: unlike CPU time on a shared machine, these do not depend on the load.
+     */
     private static final class Phase {
         private final UpstreamFakeProcess.Client fake;
+        private final DataSource db;
         private final long cpu0;
         private final long fakeCpu0;
+        private final long[] db0;
         private double cpuPerOrderMs;
         private double fakeCpuPerOrderMs = Double.NaN;
+        private double commitsPerOrder;
+        private double rowsWrittenPerOrder;
 
-        private Phase(UpstreamFakeProcess.Client fake) {
+        private Phase(UpstreamFakeProcess.Client fake, DataSource db) {
             this.fake = fake;
+            this.db = db;
+            this.db0 = dbCounters(db);
             this.cpu0 = processCpuNanos();
             this.fakeCpu0 = fake == null ? 0 : fake.stats().getLong("cpu_nanos");
         }
 
-        static Phase start(UpstreamFakeProcess.Client fake) {
-            return new Phase(fake);
+        static Phase start(UpstreamFakeProcess.Client fake, DataSource db) {
+            return new Phase(fake, db);
         }
 
-        void end(int calls) {
+        void end(int calls) throws InterruptedException {
             cpuPerOrderMs = (processCpuNanos() - cpu0) / 1e6 / calls;
             if (fake != null) {
                 fakeCpuPerOrderMs = (fake.stats().getLong("cpu_nanos") - fakeCpu0) / 1e6 / calls;
+            }
+            // PostgreSQL publishes a backend's counters when it goes idle, at most once a second
+            Thread.sleep(1500);
+            long[] db1 = dbCounters(db);
+            commitsPerOrder = (double) (db1[0] - db0[0]) / calls;
+            rowsWrittenPerOrder = (double) (db1[1] - db0[1]) / calls;
+        }
+
+        private static long[] dbCounters(DataSource db) {
+            try (var c = db.getConnection(); var s = c.createStatement();
+                    var r = s.executeQuery("select pg_stat_clear_snapshot(), xact_commit, tup_inserted + tup_updated + tup_deleted"
+                            + " from pg_stat_database where datname = current_database()")) {
+                r.next();
+                return new long[] { r.getLong(2), r.getLong(3) };
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
             }
         }
 
@@ -182,7 +212,8 @@ class OrderPlacementBenchmark {
 
         @Override
         public String toString() {
-            return String.format("this JVM's CPU %.2f ms/order", cpuPerOrderMs)
+            return String.format("this JVM's CPU %.2f ms/order, database %.1f commits and %.1f rows written/order",
+                    cpuPerOrderMs, commitsPerOrder, rowsWrittenPerOrder)
                     + (Double.isNaN(fakeCpuPerOrderMs) ? "" : String.format(", upstream's %.2f ms/order", fakeCpuPerOrderMs));
         }
     }
