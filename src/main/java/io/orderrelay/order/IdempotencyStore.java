@@ -17,13 +17,14 @@ import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
 
 import org.hibernate.Session;
+import org.hibernate.query.NativeQuery;
 
 /**
  * Idempotency-Key bookkeeping, written inside the placement's own transactions so that it costs no commit of its
  * own: a key is claimed in the transaction that stores its order (a key is never held without an order, and an
  * order of a key never exists without the key naming it), and its answer is stored in the transaction that stores
- * the outcome. Before any work, {@link #find} only reads. Keys are pruned after
- * the retention period ({@link IdempotencyHousekeeping}).
+ * the outcome. Before any work, the placement only reads the key ({@link #held} says what its row means). Keys
+ * are pruned after the retention period ({@link IdempotencyHousekeeping}).
  */
 @ApplicationScoped
 public class IdempotencyStore {
@@ -68,10 +69,14 @@ public class IdempotencyStore {
         }
     }
 
-    /** What holds the key, read without a lock or a write; empty when the key is free. */
-    public Optional<Claim> find(String scope, String key, String requestHash) {
-        return current(scope, key, requestHash, clock.instant().minus(ABANDONED_AFTER), false)
-                .filter(claim -> !(claim instanceof Fresh));
+    /**
+     * What holds a key, from its row read without a lock or a write by the placement (which reads the key and the
+     * client_reference in one statement, before any upstream call): empty when the key is free.
+     */
+    public Optional<Claim> held(String requestHash, String rowHash, Integer status, String response, Instant claimedAt,
+            UUID orderId) {
+        return Optional.of(claimOf(requestHash, rowHash, status, response, claimedAt, orderId,
+                clock.instant().minus(ABANDONED_AFTER))).filter(claim -> !(claim instanceof Fresh));
     }
 
     /**
@@ -96,7 +101,7 @@ public class IdempotencyStore {
     /** The answer given, in the caller's transaction: the one that stores the outcome it answers. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void complete(String scope, String key, UUID orderId, int status, String body) {
-        em.createNativeQuery("""
+        onKeys("""
                 update idempotency_keys set order_id = ?3, status = ?4, response = ?5
                 where scope = ?1 and key = ?2""")
                 .setParameter(1, scope).setParameter(2, key).setParameter(3, orderId)
@@ -110,7 +115,7 @@ public class IdempotencyStore {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void forget(String scope, String key) {
-        em.createNativeQuery("delete from idempotency_keys where scope = ?1 and key = ?2 and status is null")
+        onKeys("delete from idempotency_keys where scope = ?1 and key = ?2 and status is null")
                 .setParameter(1, scope).setParameter(2, key).executeUpdate();
     }
 
@@ -120,7 +125,7 @@ public class IdempotencyStore {
         while (true) {
             // one statement for a free key and for a claim abandoned without an order; on conflict the row is locked
             // even when the WHERE is false, so the read below sees what holds it until this transaction ends
-            int taken = em.createNativeQuery("""
+            int taken = onKeys("""
                     insert into idempotency_keys as k (scope, key, request_hash, order_id, status, response, created_at)
                     values (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                     on conflict (scope, key) do update
@@ -157,20 +162,34 @@ public class IdempotencyStore {
             return Optional.empty();
         }
         Tuple row = rows.get(0);
-        Integer status = row.get("status", Integer.class);
-        UUID orderId = row.get("order_id", UUID.class);
-        if (!requestHash.equals(row.get("request_hash", String.class))) {
-            return Optional.of(new Mismatch());
+        return Optional.of(claimOf(requestHash, row.get("request_hash", String.class), row.get("status", Integer.class),
+                row.get("response", String.class), row.get("created_at", Instant.class), row.get("order_id", UUID.class),
+                abandonedBefore));
+    }
+
+    /** What a key's row means to a request with {@code requestHash}. */
+    private static Claim claimOf(String requestHash, String rowHash, Integer status, String response, Instant claimedAt,
+            UUID orderId, Instant abandonedBefore) {
+        if (!requestHash.equals(rowHash)) {
+            return new Mismatch();
         }
         if (status != null) {
-            return Optional.of(new Replay(status, row.get("response", String.class), orderId));
+            return new Replay(status, response, orderId);
         }
         if (orderId != null) {
             // never redo the work once an order exists: a second upstream create could buy twice
-            return Optional.of(new Settling(orderId));
+            return new Settling(orderId);
         }
-        Instant claimedAt = row.get("created_at", Instant.class);
-        return Optional.of(abandonedBefore != null && claimedAt.isBefore(abandonedBefore) ? new Fresh() : new InProgress());
+        return abandonedBefore != null && claimedAt.isBefore(abandonedBefore) ? new Fresh() : new InProgress();
+    }
+
+    /**
+     * A native statement on idempotency_keys alone. Named as such, Hibernate does not flush the transaction's
+     * entities before it (for a statement it cannot see into it flushes everything, and then dirty-checks them
+     * all again at commit): the outcome's order, transition and outbox rows are written once, at commit.
+     */
+    private NativeQuery<?> onKeys(String sql) {
+        return em.createNativeQuery(sql).unwrap(NativeQuery.class).addSynchronizedQuerySpace("idempotency_keys");
     }
 
     /**

@@ -187,6 +187,8 @@ class OrderPlacementTest {
                 .body("order_id", equalTo(id))
                 .body("state", equalTo("WaitingForPayment"));
         upstream.verify(1, postRequestedFor(urlEqualTo("/v5/orders")));
+        // the reused reference is refused by the read before any upstream call, not by the unique index after one
+        upstream.verify(1, postRequestedFor(urlEqualTo("/v5/orders/validations")));
     }
 
     @Test

@@ -138,6 +138,11 @@ public final class UpstreamFakeProcess implements QuarkusTestResourceLifecycleMa
             return out;
         }
 
+        /** Orders created through {@code POST /v5/orders} from now on advance one step every {@code ms} (0: never). */
+        public void advanceEvery(long ms) {
+            call("POST", "control/advance-every?ms=" + ms, Duration.ofSeconds(10));
+        }
+
         public void terminateAll() {
             call("POST", "control/terminate", Duration.ofMinutes(1));
         }

@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * A minimal upstream for {@code TrackingBenchmark}, run in a process of its own so that the server side of every
@@ -37,7 +38,13 @@ import io.vertx.ext.web.RoutingContext;
  * loop turn), as a payment wave or an upstream catch-up does; answers how many changed</li>
  * <li>{@code GET /control/changes}: every driven change as {@code order_id TAB state TAB epoch-micros}</li>
  * <li>{@code POST /control/terminate}: moves every order to Canceled (streams get {@code stop} and end)</li>
+ * <li>{@code POST /control/advance-every?ms=M}: from now on each order created through {@code POST /v5/orders} moves
+ * along WaitingForPayment, PaymentReceived, WaitingForDelivery, Done, one step every M ms, as the sandbox's
+ * {@code advance-every} does (0, the default: they stay put)</li>
  * </ul>
+ *
+ * For {@code OrderPlacementBenchmark} it also answers the two calls of a placement: {@code POST /v5/orders/validations}
+ * (no problems, whatever the body) and {@code POST /v5/orders} (a new order in WaitingForPayment, the order object).
  *
  * Everything runs on one event loop (one verticle): no locks, and the fake stays small next to the relay on a 2-core
  * machine. {@code java -cp <test classpath> io.orderrelay.tracking.bench.UpstreamFakeServer <port>}; prints
@@ -108,6 +115,7 @@ public final class UpstreamFakeServer extends AbstractVerticle {
     private long events;
     private boolean driving;
     private int bursts;
+    private long advanceEveryMs;
 
     UpstreamFakeServer(int port) {
         this.port = port;
@@ -140,6 +148,15 @@ public final class UpstreamFakeServer extends AbstractVerticle {
         router.get("/control/changes").handler(rc -> rc.response().putHeader("Content-Type", "text/plain")
                 .end(changes.toString()));
         router.post("/control/terminate").handler(this::terminate);
+        router.post("/control/advance-every").handler(rc -> {
+            advanceEveryMs = Long.parseLong(rc.queryParam("ms").get(0));
+            rc.response().end();
+        });
+        // a placement's two calls; their bodies are read (and not checked) so that the connection stays reusable
+        router.post("/v5/orders*").handler(BodyHandler.create());
+        router.post("/v5/orders/validations").handler(rc -> rc.response().putHeader("Content-Type", "application/json")
+                .end("{\"problems\":null}"));
+        router.post("/v5/orders").handler(this::place);
         vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port).setAcceptBacklog(4096)
                 .setTcpKeepAlive(true))
                 .requestHandler(router)
@@ -194,6 +211,33 @@ public final class UpstreamFakeServer extends AbstractVerticle {
             ids.append(order.id).append('\n');
         }
         rc.response().putHeader("Content-Type", "text/plain").end(ids.toString());
+    }
+
+    /** {@code POST /v5/orders}: a new order, answered as upstream does (200, the order object). */
+    private void place(RoutingContext rc) {
+        FakeOrder order = new FakeOrder(orders.size());
+        orders.add(order);
+        byId.put(order.id, order);
+        rc.response().putHeader("Content-Type", "application/json").end(order.text);
+        if (advanceEveryMs > 0) {
+            advance(order, 1);
+        }
+    }
+
+    private static final List<String> PATH = List.of("WaitingForPayment", "PaymentReceived", "WaitingForDelivery", "Done");
+
+    /** The order's next step along {@link #PATH} in {@code advanceEveryMs}, unless something else moved it meanwhile. */
+    private void advance(FakeOrder order, int next) {
+        String expected = PATH.get(next - 1);
+        vertx.setTimer(advanceEveryMs, t -> {
+            if (!order.state.equals(expected)) {
+                return;
+            }
+            setState(order, PATH.get(next));
+            if (next + 1 < PATH.size()) {
+                advance(order, next + 1);
+            }
+        });
     }
 
     private void stats(RoutingContext rc) {
