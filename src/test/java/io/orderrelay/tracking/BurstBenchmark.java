@@ -132,6 +132,7 @@ class BurstBenchmark {
             receiver.clear();
             topic.clear();
             int events;
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             if ("paced".equals(mode)) {
                 int rate = Integer.getInteger("bench.rate", 1000);
@@ -146,6 +147,7 @@ class BurstBenchmark {
             await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(100))
                     .until(() -> topic.count() >= events);
             double toKafka = (System.nanoTime() - start) / 1e9;
+            long cpuToKafka = processCpuNanos() - cpuStart;
             await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(100))
                     .until(() -> receiver.count() >= events);
             double toWebhooks = (System.nanoTime() - start) / 1e9;
@@ -162,6 +164,8 @@ class BurstBenchmark {
                     toKafka, events / toKafka, kafka);
             report("upstream change -> webhook received (one endpoint): %d deliveries, all in %.2f s (%.0f deliveries/s); %s",
                     events, toWebhooks, events / toWebhooks, hooks);
+            report("  this JVM's CPU until the last Kafka record: %.2f s, %.0f µs per event (relay, broker, receiver, consumer "
+                    + "and streams together; PostgreSQL not included)", cpuToKafka / 1e9, cpuToKafka / 1e3 / events);
             decompose(changeOfEvent, changedAt, topic.times());
             report("streams reopened (reconnects) during the wave: %.0f; live streams now %d of %d", metrics.reconnects()
                     - reconnects, tracking.tracker().liveStreamCount(), n);
@@ -249,6 +253,11 @@ class BurstBenchmark {
         }
         report("  tracker message -> commit (whole run):%s; groups: mean %.1f observations, max %.0f", p,
                 groups.mean(), groups.max());
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static long micros(Instant from, Instant to) {
