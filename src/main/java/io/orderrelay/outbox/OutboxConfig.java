@@ -21,6 +21,13 @@ public interface OutboxConfig {
     @WithDefault("500")
     int batchSize();
 
+    /**
+     * Claim-send-acknowledge cycles running at once on this replica: the next batch is claimed while the previous one
+     * waits for the broker's acknowledgements (per-order order holds as between replicas). 1 = one cycle at a time.
+     */
+    @WithDefault("2")
+    int concurrentBatches();
+
     /** Longest wait between attempts while the broker fails (doubling from the poll interval). */
     @WithDefault("5s")
     Duration maxBackoff();

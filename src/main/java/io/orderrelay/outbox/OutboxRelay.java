@@ -40,6 +40,13 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
  * retries or skips it ({@link ParkedEvents}). Every other failure (broker away, timeouts, authorisation: they
  * concern every record alike) leaves the rows pending, to be retried with backoff.
  *
+ * <p>Several cycles run at once ({@code relay.outbox.concurrent-batches} threads, each its own transaction): while one
+ * waits for the broker's acknowledgements, the next claims the rows committed meanwhile. They share the work exactly as
+ * several replicas do (the claim skips rows another cycle holds, and a row whose earlier row is still pending, held by
+ * another cycle or not, is not eligible), so per-order order holds; without it a change committed just after a claim
+ * waited for that whole batch's acknowledgements and mark before anyone looked for it (BurstBenchmark's
+ * "committed -> marked sent").
+ *
  * <p>Records go out through the Reactive Messaging channel ({@link TransitionPublisher}); each row's future is its
  * message's ack or nack. After a failed cycle (and at start) the next cycle sends its first row alone and goes on
  * only once the broker acknowledged it: while Kafka is away one record waits, not a whole batch (a send without
@@ -52,12 +59,13 @@ public class OutboxRelay {
     private final Function<OutboxRow, CompletableFuture<Void>> send;
     private final OutboxMetrics metrics;
     private final OutboxConfig config;
-    private final Semaphore wake = new Semaphore(0);
+    /** One per loop thread: a commit wakes every idle loop, and one loop's wake-up never consumes another's. */
+    private final List<Semaphore> wakes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
     private volatile boolean lastBatchFailed;
     // at start and after a failed cycle, the next cycle sends one record first
     private volatile boolean probe = true;
-    private Thread thread;
 
     @Inject
     public OutboxRelay(OutboxStore store, TransitionPublisher publisher, OutboxMetrics metrics, OutboxConfig config) {
@@ -90,12 +98,18 @@ public class OutboxRelay {
         startLoop();
     }
 
-    /** The background loop; the benchmark starts it on a relay of its own. */
+    /** The background loops; the benchmark starts them on a relay of its own. */
     void startLoop() {
         running = true;
-        thread = new Thread(this::loop, "outbox-relay");
-        thread.setDaemon(true);
-        thread.start();
+        int loops = Math.max(1, config.concurrentBatches());
+        for (int i = 1; i <= loops; i++) {
+            Semaphore wake = new Semaphore(0);
+            wakes.add(wake);
+            Thread thread = new Thread(() -> loop(wake), loops == 1 ? "outbox-relay" : "outbox-relay-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+        }
+        threads.forEach(Thread::start);
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
@@ -104,18 +118,21 @@ public class OutboxRelay {
 
     void stopLoop() throws InterruptedException {
         running = false;
-        wake.release();
-        if (thread != null) {
+        wakes.forEach(Semaphore::release);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (Thread thread : threads) {
             // A batch in flight usually finishes in milliseconds. If Kafka is away it may not: we do not
             // hold the shutdown for it (its uncommitted rows stay pending and are sent again: at least once).
-            thread.join(10_000);
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         }
     }
 
     /** Called after a transition commits: look for rows now rather than at the next poll. */
     public void wake() {
-        if (wake.availablePermits() == 0) {
-            wake.release();
+        for (Semaphore wake : wakes) {
+            if (wake.availablePermits() == 0) {
+                wake.release();
+            }
         }
     }
 
@@ -124,7 +141,7 @@ public class OutboxRelay {
         return lastBatchFailed;
     }
 
-    private void loop() {
+    private void loop(Semaphore wake) {
         long backoff = 0;
         while (running) {
             long waitMs;

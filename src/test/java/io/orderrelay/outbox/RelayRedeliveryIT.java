@@ -49,6 +49,10 @@ class RelayRedeliveryIT {
     DataSource db;
     @Inject
     RelayConfig config;
+    @Inject
+    OutboxConfig outboxConfig;
+    @Inject
+    OutboxMetrics metrics;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
@@ -128,6 +132,54 @@ class RelayRedeliveryIT {
                 "one relay gets the order's first pending row only");
         assertEquals(List.of(), second.stream().map(OutboxRow::sequence).toList(),
                 "another relay gets neither that row nor the order's later ones");
+    }
+
+    /**
+     * Fails with relay.outbox.concurrent-batches=1 (or with startLoop starting one loop whatever it says): the one
+     * cycle waits for the held order's acknowledgement, and the other order's rows wait behind it.
+     */
+    @Test
+    void whileOneCycleWaitsForTheBrokerAnotherPublishesTheRowsCommittedMeanwhileButNoLaterRowOfTheWaitingOrder()
+            throws Exception {
+        List<OutboxRow> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<Void> heldAck = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<UUID> held = new java.util.concurrent.atomic.AtomicReference<>();
+        OutboxRelay twoLoops = new OutboxRelay(store, row -> {
+            sent.add(row);
+            // the first order's acknowledgements never come until the test releases them: a slow broker
+            return row.orderId().equals(held.get()) ? heldAck : CompletableFuture.completedFuture(null);
+        }, metrics, withConcurrentBatches(2));
+        OrderDriver driver = new OrderDriver(upstream);
+        OrderDriver.Placed slow = driver.place();
+        held.set(slow.id());
+        twoLoops.startLoop();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> sequencesSent(sent, slow.id()).equals(List.of(1)));
+            driver.complete(slow);
+            OrderDriver.Placed other = driver.placeAndComplete();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> sequencesSent(sent, other.id()).size() == 5);
+            assertEquals(List.of(1, 2, 3, 4, 5), sequencesSent(sent, other.id()), "the other order, in order, meanwhile");
+            assertEquals(List.of(1), sequencesSent(sent, slow.id()), "nothing after the unacknowledged row of its order");
+
+            heldAck.complete(null);
+            await().atMost(Duration.ofSeconds(30)).until(() -> pending(slow.id()) == 0);
+            assertEquals(List.of(1, 2, 3, 4, 5), sequencesSent(sent, slow.id()));
+        } finally {
+            heldAck.complete(null);
+            twoLoops.stopLoop();
+        }
+    }
+
+    private static List<Integer> sequencesSent(List<OutboxRow> sent, UUID orderId) {
+        return sent.stream().filter(r -> r.orderId().equals(orderId)).map(OutboxRow::sequence).toList();
+    }
+
+    /** The application's outbox settings, with {@code concurrentBatches} cycles at once. */
+    private OutboxConfig withConcurrentBatches(int n) {
+        return (OutboxConfig) java.lang.reflect.Proxy.newProxyInstance(OutboxConfig.class.getClassLoader(),
+                new Class<?>[] {OutboxConfig.class}, (proxy, method, args) -> "concurrentBatches".equals(method.getName())
+                        ? n : method.invoke(outboxConfig, args));
     }
 
     private static List<OutboxRow> ofOrder(List<OutboxRow> rows, UUID orderId) {

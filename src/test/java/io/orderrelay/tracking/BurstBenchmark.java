@@ -89,6 +89,8 @@ class BurstBenchmark {
     @Inject
     @Identifier("default-kafka-broker")
     Map<String, Object> kafkaConfig;
+    @Inject
+    BenchCommitClock commitClock;
     @ConfigProperty(name = "relay.upstream.url")
     String upstreamUrl;
 
@@ -130,6 +132,7 @@ class BurstBenchmark {
             receiver.clear();
             topic.clear();
             int events;
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             if ("paced".equals(mode)) {
                 int rate = Integer.getInteger("bench.rate", 1000);
@@ -144,6 +147,7 @@ class BurstBenchmark {
             await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(100))
                     .until(() -> topic.count() >= events);
             double toKafka = (System.nanoTime() - start) / 1e9;
+            long cpuToKafka = processCpuNanos() - cpuStart;
             await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(100))
                     .until(() -> receiver.count() >= events);
             double toWebhooks = (System.nanoTime() - start) / 1e9;
@@ -160,6 +164,9 @@ class BurstBenchmark {
                     toKafka, events / toKafka, kafka);
             report("upstream change -> webhook received (one endpoint): %d deliveries, all in %.2f s (%.0f deliveries/s); %s",
                     events, toWebhooks, events / toWebhooks, hooks);
+            report("  this JVM's CPU until the last Kafka record: %.2f s, %.0f µs per event (relay, broker, receiver, consumer "
+                    + "and streams together; PostgreSQL not included)", cpuToKafka / 1e9, cpuToKafka / 1e3 / events);
+            decompose(changeOfEvent, changedAt, topic.times());
             report("streams reopened (reconnects) during the wave: %.0f; live streams now %d of %d", metrics.reconnects()
                     - reconnects, tracking.tracker().liveStreamCount(), n);
             leaseCounters().forEach((name, value) -> report("%s: %.0f during the wave", name,
@@ -198,6 +205,63 @@ class BurstBenchmark {
                 "analyze orders, order_transitions, outbox, webhook_deliveries, tracking_leases")) {
             s.execute();
         }
+    }
+
+    /**
+     * Where the time from upstream change to Kafka record goes, per event of the wave: change -> applied (the
+     * transition's occurred_at: stream read, queue, wait for a worker and for the group's lock), applied -> committed
+     * ({@link BenchCommitClock}: the rest of the group's transaction), committed -> marked sent (the outbox row's
+     * sent_at: relay wake, claim, send, broker ack), marked sent -> consumed (the relay's mark and commit overlap the
+     * consumer's fetch). Beside it, the tracker's own message -> commit histogram.
+     */
+    private void decompose(Map<String, String> changeOfEvent, Map<String, Instant> changedAt,
+            Map<String, Instant> consumedAt) throws Exception {
+        Map<String, Instant> committed = commitClock.committedAt();
+        List<long[]> rows = new java.util.ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                select t.event_id, t.occurred_at, ob.sent_at from order_transitions t
+                join outbox ob on ob.event_id = t.event_id
+                join orders o on o.id = t.order_id
+                where o.partner_id = ? and (t.to_state like 'BurstState%' or t.to_state like 'BenchState%')""")) {
+            s.setString(1, PARTNER);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    String change = changeOfEvent.get(r.getString(1));
+                    Instant changed = change == null ? null : changedAt.get(change);
+                    Instant commit = change == null ? null : committed.get(change);
+                    Instant consumed = consumedAt.get(r.getString(1));
+                    java.sql.Timestamp sent = r.getTimestamp(3);
+                    if (changed == null || commit == null || consumed == null || sent == null) {
+                        continue;
+                    }
+                    Instant applied = r.getTimestamp(2).toInstant();
+                    rows.add(new long[] {micros(changed, applied), micros(applied, commit),
+                            micros(commit, sent.toInstant()), micros(sent.toInstant(), consumed)});
+                }
+            }
+        }
+        String[] names = {"change -> applied", "applied -> committed", "committed -> marked sent", "marked sent -> consumed"};
+        for (int i = 0; i < names.length; i++) {
+            int k = i;
+            report("  %s: %s", names[i], Percentiles.of(rows.stream().mapToLong(a -> a[k]).sorted().toArray()));
+        }
+        var latency = metrics.latency().takeSnapshot();
+        var groups = metrics.batchSizes().takeSnapshot();
+        StringBuilder p = new StringBuilder();
+        for (var v : latency.percentileValues()) {
+            p.append(String.format(" p%.0f %.1f ms", v.percentile() * 100, v.value(java.util.concurrent.TimeUnit.MILLISECONDS)));
+        }
+        report("  tracker message -> commit (whole run):%s; groups: mean %.1f observations, max %.0f", p,
+                groups.mean(), groups.max());
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static long micros(Instant from, Instant to) {
+        return Math.max(0, Duration.between(from, to).toNanos() / 1000);
     }
 
     /** event id -> "upstream order id/state" of every transition the wave made. */
