@@ -34,8 +34,7 @@ import org.hibernate.Session;
  *
  * <p>A group costs a fixed number of statements whatever its size (observation bursts are applied 50 at a time): one
  * locking read of its orders, one read of the states they already passed, and at flush one JDBC batch each of order
- * updates and transition inserts; the trackers' groups ({@link #applyObserved}) update their orders in one native
- * statement instead.
+ * updates and transition inserts.
  */
 @ApplicationScoped
 public class TransitionWriter {
