@@ -96,31 +96,7 @@ public class TransitionWriter {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public List<Applied> applyAll(List<Change> changes) {
-        return applyAll(changes, false);
-    }
-
-    /**
-     * {@link #applyAll(List)} for a transaction that does nothing else with the orders (the trackers' groups): their
-     * rows are written back by one statement over arrays instead of the ORM's flush. The orders are read-only
-     * entities here, so the flush neither snapshots nor dirty-checks them; in the burst's profile that flush and
-     * dirty checking of orders rows was about 40 % of the observation path. The entities answered must not be
-     * changed by the caller (a change would not be written).
-     */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public List<Applied> applyObserved(List<Change> changes) {
-        return applyAll(changes, true);
-    }
-
-    private List<Applied> applyAll(List<Change> changes, boolean writeBack) {
         Map<UUID, Order> orders = lock(changes.stream().map(Change::orderId).distinct().toList());
-        Map<UUID, OrderRow> read = new HashMap<>();
-        if (writeBack) {
-            Session session = em.unwrap(Session.class);
-            orders.values().forEach(o -> {
-                session.setReadOnly(o, true);
-                read.put(o.id, OrderRow.of(o));
-            });
-        }
         Set<String> passed = passedStates(changes, orders);
         List<Applied> out = new ArrayList<>(changes.size());
         List<TransitionRecorded> events = new ArrayList<>();
@@ -133,68 +109,8 @@ public class TransitionWriter {
             event.ifPresent(events::add);
             out.add(new Applied(event, order));
         }
-        if (writeBack) {
-            write(orders.values().stream().map(OrderRow::of).filter(now -> !now.equals(read.get(now.id()))).toList());
-        }
         fire(events);
         return out;
-    }
-
-    /** What {@link #applyTo} may change in an order's row, as it is written back (text, cast by the statement). */
-    private record OrderRow(UUID id, String state, int sequence, Instant updatedAt, String upstreamOrderId,
-            BigDecimal upstreamUpdatedAt, String walletAddress, String network, BigDecimal coinAmount, String qrText,
-            String qrUrl, String paymentState, Instant payBefore, String deliveries, String redemptionSealed) {
-
-        static OrderRow of(Order o) {
-            return new OrderRow(o.id, o.state, o.sequence, o.updatedAt, o.upstreamOrderId, o.upstreamUpdatedAt,
-                    o.walletAddress, o.network, o.coinAmount, o.qrText, o.qrUrl, o.paymentState, o.payBefore,
-                    o.deliveries, o.redemptionSealed);
-        }
-
-        Object[] columns() {
-            return new Object[] {id, state, sequence, updatedAt, upstreamOrderId, upstreamUpdatedAt, walletAddress,
-                    network, coinAmount, qrText, qrUrl, paymentState, payBefore, deliveries, redemptionSealed};
-        }
-    }
-
-    /** Native (PostgreSQL's unnest over one array per column): one statement for the group, whatever its size. */
-    private static final String WRITE_BACK = """
-            update orders o set state = u.state, sequence = u.sequence::integer, updated_at = u.updated_at::timestamptz,
-                upstream_order_id = u.upstream_order_id, upstream_updated_at = u.upstream_updated_at::numeric,
-                wallet_address = u.wallet_address, network = u.network, coin_amount = u.coin_amount::numeric,
-                qr_text = u.qr_text, qr_url = u.qr_url, payment_state = u.payment_state,
-                pay_before = u.pay_before::timestamptz, deliveries = u.deliveries::jsonb,
-                redemption_sealed = u.redemption_sealed
-            from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                        ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                 as u(id, state, sequence, updated_at, upstream_order_id, upstream_updated_at, wallet_address, network,
-                      coin_amount, qr_text, qr_url, payment_state, pay_before, deliveries, redemption_sealed)
-            where o.id = u.id""";
-
-    private void write(List<OrderRow> rows) {
-        if (rows.isEmpty()) {
-            return;
-        }
-        int columns = rows.get(0).columns().length;
-        String[][] values = new String[columns][rows.size()];
-        for (int r = 0; r < rows.size(); r++) {
-            Object[] row = rows.get(r).columns();
-            for (int c = 0; c < columns; c++) {
-                values[c][r] = row[c] == null ? null
-                        : row[c] instanceof BigDecimal d ? d.toPlainString() : row[c].toString();
-            }
-        }
-        em.unwrap(Session.class).doWork(connection -> {
-            try (java.sql.PreparedStatement update = connection.prepareStatement(WRITE_BACK)) {
-                for (int c = 0; c < columns; c++) {
-                    update.setArray(c + 1, connection.createArrayOf("text", values[c]));
-                }
-                int written = update.executeUpdate();
-                if (written != rows.size()) {
-                    throw new IllegalStateException("wrote " + written + " of " + rows.size() + " orders");
-                }
-            }
-        });
     }
 
     private Optional<TransitionRecorded> applyTo(Order order, Observation observation, Set<String> passed) {

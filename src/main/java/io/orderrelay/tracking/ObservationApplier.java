@@ -76,7 +76,7 @@ public class ObservationApplier {
     private List<Outcome> inOneTransaction(List<Pending> batch) {
         List<TransitionWriter.Change> changes = batch.stream()
                 .map(p -> new TransitionWriter.Change(p.orderId(), p.observation())).toList();
-        return QuarkusTransaction.requiringNew().call(() -> writer.applyObserved(changes).stream()
+        return QuarkusTransaction.requiringNew().call(() -> writer.applyAll(changes).stream()
                 .map(applied -> new Outcome(applied.recorded(), applied.order().state)).toList());
     }
 }

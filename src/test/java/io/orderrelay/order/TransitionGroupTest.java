@@ -13,9 +13,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orderrelay.support.Api;
-import io.orderrelay.upstream.UpstreamOrder;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -63,43 +61,6 @@ class TransitionGroupTest {
                 where d.order_id = ? and d.endpoint_id = '%s' order by d.sequence""".formatted(endpoint);
         assertEquals(List.of("2 pending", "3 waiting"), rows(deliveries, a), "the order's second event waits behind its first");
         assertEquals(List.of("2 pending"), rows(deliveries, b));
-    }
-
-    /**
-     * The trackers' variant writes the orders' rows back in one statement of its own (not the ORM's flush): every
-     * column a change touches lands in the row, snapshot fields included. Fails when applyObserved's write-back is
-     * deleted (the rows stay at WaitingForPayment 1 while the transitions are recorded).
-     */
-    @Test
-    void theTrackersGroupWritesEveryChangedColumnOfTheOrdersRowsBack() throws Exception {
-        String partner = "group-" + UUID.randomUUID().toString().substring(0, 8);
-        UUID a = insertOrder(partner);
-        UUID b = insertOrder(partner);
-        UUID unchanged = insertOrder(partner);
-        UpstreamOrder paid = UpstreamOrder.parse(new ObjectMapper().readTree("""
-                {"order_id": "up-%s", "order_state": "PaymentReceived", "updated_at": 1764064810.25,
-                 "wallet_address": "0xabc", "network": "ETH", "coin_amount": "12.500000000000000001",
-                 "qr_text": "qr", "qr_url": "https://qr.example/1", "payment_state": "Paid", "deliveries": []}""".formatted(b)),
-                null);
-
-        List<TransitionWriter.Applied> applied = QuarkusTransaction.requiringNew().call(() -> writer.applyObserved(List.of(
-                change(a, "PaymentReceived"), new TransitionWriter.Change(b, Observation.upstream(paid, TransitionSource.STREAM)),
-                change(a, "WaitingForDelivery"), change(unchanged, "WaitingForPayment"))));
-
-        assertEquals(List.of(true, true, true, false), applied.stream().map(r -> r.recorded().isPresent()).toList());
-        assertEquals(List.of("WaitingForDelivery 3"), rows("select state || ' ' || sequence from orders where id = ?", a));
-        assertEquals(List.of("PaymentReceived 2 up-" + b + " 1764064810.250000 0xabc ETH 12.500000000000000001 qr "
-                + "https://qr.example/1 Paid"), rows("""
-                select state || ' ' || sequence || ' ' || upstream_order_id || ' ' || upstream_updated_at || ' '
-                    || wallet_address || ' ' || network || ' ' || coin_amount || ' ' || qr_text || ' ' || qr_url || ' '
-                    || payment_state from orders where id = ?""", b));
-        assertEquals(List.of("true"), rows("""
-                select (o.updated_at = t.occurred_at)::text from orders o
-                join order_transitions t on t.order_id = o.id and t.sequence = o.sequence where o.id = ?""", b),
-                "updated_at written with the transition's time");
-        assertEquals(List.of("WaitingForPayment 1"), rows("select state || ' ' || sequence from orders where id = ?", unchanged));
-        assertEquals(List.of("1 WaitingForPayment", "2 PaymentReceived", "3 WaitingForDelivery"), rows("""
-                select sequence || ' ' || to_state from order_transitions where order_id = ? order by sequence""", a));
     }
 
     private static TransitionWriter.Change change(UUID order, String state) {
