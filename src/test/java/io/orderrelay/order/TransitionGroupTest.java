@@ -63,6 +63,27 @@ class TransitionGroupTest {
         assertEquals(List.of("2 pending"), rows(deliveries, b));
     }
 
+    @Test
+    void aStatePassedInAnEarlierTransactionIsNotRecordedAgain() throws Exception {
+        String partner = "passed-" + UUID.randomUUID().toString().substring(0, 8);
+        UUID a = insertOrder(partner);
+        UUID b = insertOrder(partner);
+        QuarkusTransaction.requiringNew().run(() -> writer.applyAll(List.of(
+                change(a, "PaymentReceived"), change(a, "WaitingForDelivery"), change(b, "PaymentReceived"))));
+
+        // late messages of states each order already left (read from order_transitions, not this group), beside a
+        // real change
+        List<TransitionWriter.Applied> applied = QuarkusTransaction.requiringNew().call(() -> writer.applyAll(List.of(
+                change(a, "PaymentReceived"), change(a, "WaitingForPayment"), change(b, "WaitingForPayment"),
+                change(b, "WaitingForDelivery"))));
+
+        assertEquals(List.of(false, false, false, true), applied.stream().map(r -> r.recorded().isPresent()).toList());
+        assertEquals(List.of("1 WaitingForPayment", "2 PaymentReceived", "3 WaitingForDelivery"), rows("""
+                select sequence || ' ' || to_state from order_transitions where order_id = ? order by sequence""", a));
+        assertEquals(List.of("1 WaitingForPayment", "2 PaymentReceived", "3 WaitingForDelivery"), rows("""
+                select sequence || ' ' || to_state from order_transitions where order_id = ? order by sequence""", b));
+    }
+
     private static TransitionWriter.Change change(UUID order, String state) {
         return new TransitionWriter.Change(order, Observation.local(state, TransitionSource.STREAM));
     }
