@@ -23,8 +23,8 @@ import io.vertx.core.Vertx;
  * Sends due deliveries. One pump thread claims work from the database in batches (one statement fills every
  * endpoint's free slots; SKIP LOCKED plus lease, so replicas share it) and hands each delivery to
  * {@link WebhookSender} (Vert.x' non-blocking HTTP client); nothing blocks per request, so thousands may be in flight
- * on a few threads. Attempts that finish are recorded in batches too: one transaction for all that finished while
- * the previous batch was being stored. Bounds: {@code max-in-flight} on this replica,
+ * on a few threads. Attempts that finish are recorded in batches too, by up to {@link #RECORDERS} transactions at
+ * once, so that an answer does not wait for the recording of unrelated ones while its slot is held. Bounds: {@code max-in-flight} on this replica,
  * {@code max-in-flight-per-endpoint} per endpoint across replicas (in the claim query), and an absolute deadline per
  * request, so a hanging endpoint holds its own slots for at most the timeout and the others keep flowing.
  *
