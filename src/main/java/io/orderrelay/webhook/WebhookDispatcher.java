@@ -39,10 +39,13 @@ public class WebhookDispatcher {
     static final int CLAIM_BATCH = 256;
     static final int RECORD_BATCH = 512;
     /**
-     * Recording transactions at once (each holds a worker thread and a connection while it runs). One would make
-     * every answer wait for the batch before it, a wait that counted in each slot's cycle as long as its recording.
+     * Recording transactions at once (each holds a worker thread and a connection while it runs). With one, every
+     * answer waits for the batch before it (a wait that counted in each slot's cycle as long as its recording), and
+     * a batch held by a lock holds every endpoint's slots. Two keep that apart; more only added concurrent
+     * transactions on a 2-core machine (quiet paced runs: 4 recorders took CPU from the broker's acknowledgements
+     * and no delivery rate was gained; docs/benchmarks.md, fourth pass).
      */
-    static final int RECORDERS = 4;
+    static final int RECORDERS = 2;
 
     private final DeliveryQueue queue;
     private final WebhookSender sender;
