@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -60,10 +61,9 @@ public class OutboxRelay {
     private final OutboxMetrics metrics;
     private final OutboxConfig config;
     /** One per loop thread: a commit wakes every idle loop, and one loop's wake-up never consumes another's. */
-    private final List<Semaphore> wakes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Semaphore> wakes = new CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
-    private volatile boolean lastBatchFailed;
     // at start and after a failed cycle, the next cycle sends one record first
     private volatile boolean probe = true;
 
@@ -136,11 +136,6 @@ public class OutboxRelay {
         }
     }
 
-    /** True when the last cycle had rows Kafka did not acknowledge. */
-    public boolean lastBatchFailed() {
-        return lastBatchFailed;
-    }
-
     private void loop(Semaphore wake) {
         long backoff = 0;
         while (running) {
@@ -188,7 +183,6 @@ public class OutboxRelay {
         List<OutboxRow> rows = store.claimHeads(config.batchSize());
         long t1 = System.nanoTime();
         if (rows.isEmpty()) {
-            lastBatchFailed = false;
             return new BatchResult(0, 0, 0, 0);
         }
         long deadline = System.nanoTime() + ackWait().toNanos();
@@ -220,7 +214,6 @@ public class OutboxRelay {
         Log.debugf("Outbox batch: %d rows, claim %d ms, send %d ms, ack %d ms, mark %d ms", rows.size(), (t1 - t0) / 1_000_000,
                 (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
         int failed = rows.size() - acknowledged.size() - parked;
-        lastBatchFailed = failed > 0;
         probe = failed > 0;
         if (failed > 0) {
             metrics.failed(failed);
