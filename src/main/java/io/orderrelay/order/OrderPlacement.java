@@ -1,13 +1,10 @@
 package io.orderrelay.order;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.Tuple;
 
 import io.orderrelay.problem.Problem;
 import io.orderrelay.tracing.OrderMdc;
@@ -16,7 +13,6 @@ import io.orderrelay.upstream.UpstreamException;
 import io.orderrelay.upstream.UpstreamOrder;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import org.hibernate.Session;
 
 /**
  * Places an order: validate upstream, store {@code Submitting}, create upstream exactly once, store the
@@ -31,14 +27,6 @@ public class OrderPlacement {
 
     /** An Idempotency-Key, whose keys ({@code scope}) and the hash of the body it came with. */
     private record Key(String scope, String key, String hash) {
-    }
-
-    /** The order that already holds a client_reference. */
-    private record Holder(UUID orderId, String state) {
-    }
-
-    /** What the read before any upstream call found: what holds the key, and the order holding the reference. */
-    private record Before(Optional<IdempotencyStore.Claim> held, Optional<Holder> duplicate) {
     }
 
     /**
@@ -62,11 +50,11 @@ public class OrderPlacement {
     private final IdempotencyStore idempotency;
     private final OrderViews views;
     private final OrderAnswers answers;
-    private final EntityManager em;
+    private final PlacementLookup lookup;
 
     public OrderPlacement(UpstreamClient upstream, TransitionWriter transitions, IdempotencyStore idempotency,
-            OrderViews views, OrderAnswers answers, EntityManager em) {
-        this.em = em;
+            OrderViews views, OrderAnswers answers, PlacementLookup lookup) {
+        this.lookup = lookup;
         this.upstream = upstream;
         this.transitions = transitions;
         this.idempotency = idempotency;
@@ -83,7 +71,8 @@ public class OrderPlacement {
         Key key = idempotencyKey == null ? null : new Key(idempotencyScope, idempotencyKey,
                 IdempotencyStore.hash(canonical));
         // a read only: a key already used answers before any upstream call, then a client_reference already used
-        Before before = before(request, key);
+        PlacementLookup.Before before = key == null ? lookup.before(request, null, null, null)
+                : lookup.before(request, key.scope(), key.key(), key.hash());
         if (before.held().isPresent()) {
             return held(before.held().get());
         }
@@ -104,9 +93,9 @@ public class OrderPlacement {
             opened = QuarkusTransaction.requiringNew().call(() -> open(order, problems, key));
         } catch (RuntimeException e) {
             // the unique (partner_id, client_reference) index: a concurrent create won the race (nothing committed)
-            Optional<Order> duplicate = duplicateReference(request);
+            Optional<PlacementLookup.Holder> duplicate = lookup.duplicateReference(request);
             if (duplicate.isPresent()) {
-                return refuse(key, new Holder(duplicate.get().id, duplicate.get().state));
+                return refuse(key, duplicate.get());
             }
             throw e;
         }
@@ -168,7 +157,7 @@ public class OrderPlacement {
     }
 
     /** A duplicate client_reference stores no order: kept with the key, unless a concurrent request with the key holds it. */
-    private PlacementOutcome refuse(Key key, Holder existing) {
+    private PlacementOutcome refuse(Key key, PlacementLookup.Holder existing) {
         PlacementOutcome refusal = new PlacementOutcome.DuplicateReference(existing.orderId(), existing.state());
         if (key != null) {
             OrderAnswers.Answer answer = answers.placement(refusal);
@@ -212,49 +201,6 @@ public class OrderPlacement {
     /** How long upstream asked us to wait (a 429 with Retry-After), else null. */
     static Long retryAfter(UpstreamException failure) {
         return failure instanceof UpstreamException.RateLimited limited ? limited.retryAfterSeconds() : null;
-    }
-
-    /**
-     * The key's row and the order holding the client_reference, in one statement (one connection and one round trip
-     * before the upstream calls, where there were two).
-     */
-    private Before before(CreateOrderRequest request, Key key) {
-        if (key == null && request.clientReference() == null) {
-            return new Before(Optional.empty(), Optional.empty());
-        }
-        // a null key or reference matches nothing ("= null" is never true): that half comes back empty
-        Tuple row = (Tuple) em.unwrap(Session.class).createNativeQuery("""
-                select k.request_hash, k.status, k.response, k.created_at, k.order_id,
-                       o.id as held_by, o.state as held_by_state
-                from (select 1) as one
-                left join idempotency_keys k on k.scope = ?1 and k.key = ?2
-                left join orders o on o.partner_id = ?3 and o.client_reference = ?4 and o.state <> ?5""", Tuple.class)
-                .setParameter(1, key == null ? null : key.scope(), String.class)
-                .setParameter(2, key == null ? null : key.key(), String.class)
-                .setParameter(3, request.partnerId(), String.class)
-                .setParameter(4, request.clientReference(), String.class)
-                .setParameter(5, OrderState.REJECTED, String.class)
-                .addScalar("request_hash", String.class).addScalar("status", Integer.class)
-                .addScalar("response", String.class).addScalar("created_at", Instant.class)
-                .addScalar("order_id", UUID.class).addScalar("held_by", UUID.class)
-                .addScalar("held_by_state", String.class)
-                .getSingleResult();
-        String rowHash = row.get("request_hash", String.class);
-        Optional<IdempotencyStore.Claim> held = rowHash == null ? Optional.empty()
-                : idempotency.held(key.hash(), rowHash, row.get("status", Integer.class), row.get("response", String.class),
-                        row.get("created_at", Instant.class), row.get("order_id", UUID.class));
-        UUID heldBy = row.get("held_by", UUID.class);
-        return new Before(held, heldBy == null ? Optional.empty()
-                : Optional.of(new Holder(heldBy, row.get("held_by_state", String.class))));
-    }
-
-    private static Optional<Order> duplicateReference(CreateOrderRequest request) {
-        if (request.clientReference() == null) {
-            return Optional.empty();
-        }
-        // a Rejected order never existed upstream: its reference may be used again
-        return Order.find("partnerId = ?1 and clientReference = ?2 and state <> ?3",
-                request.partnerId(), request.clientReference(), OrderState.REJECTED).firstResultOptional();
     }
 
     /** The order to store, built outside the transaction. */
